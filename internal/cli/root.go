@@ -1,0 +1,70 @@
+// Package cli is chanconf's command tree: the root command and Main, the one place where a
+// command's error becomes an exit code.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/chanconf/chanconf/internal/cli/version"
+	"github.com/chanconf/chanconf/internal/cmdutil"
+	"github.com/chanconf/chanconf/internal/iostreams"
+	"github.com/spf13/cobra"
+)
+
+// Main runs chanconf with args (without the program name) and returns the exit code. main.go
+// only calls it and exits.
+func Main(args []string, ios *iostreams.IOStreams, getenv func(string) string) cmdutil.ExitCode {
+	f := NewFactory(ios, getenv)
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	started := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
+	err := root.Execute()
+	var usage *cmdutil.UsageError
+	if err != nil && !started && !errors.As(err, &usage) {
+		// cobra refused the command line (unknown command, wrong argument count) before any
+		// command ran: that is the user's input, not a bug.
+		err = &cmdutil.UsageError{Err: err}
+	}
+	code := cmdutil.Classify(err)
+	var verdict *cmdutil.VerdictError
+	if err != nil && !errors.As(err, &verdict) {
+		fmt.Fprintf(ios.ErrOut, "chanconf: %v\n", err)
+	}
+	return code
+}
+
+// NewFactory builds the production Factory: real clock, the given environment, build info.
+func NewFactory(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory {
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: getenv, Version: "(devel)", Revision: "unknown", GoVersion: "unknown"}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		f.GoVersion = bi.GoVersion
+		if bi.Main.Version != "" {
+			f.Version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				f.Revision = s.Value
+			}
+		}
+	}
+	return f
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "chanconf",
+		Short:         "Conformance harness for e-SSC channels (functional and security access tests)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
+	root.AddCommand(version.NewCmd(f, nil))
+	return root
+}

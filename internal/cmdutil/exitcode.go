@@ -1,0 +1,92 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/chanconf/chanconf/reports"
+)
+
+// ExitCode is chanconf's process exit status. CI gates on it, so each value means one thing.
+type ExitCode int
+
+// The exit codes, also listed by `chanconf help exit-codes` and in the README (a test keeps the
+// three in step).
+const (
+	// ExitConformant: the command succeeded; for run, every MUST case of the declared profiles passed.
+	ExitConformant ExitCode = 0
+	// ExitNonconformant: the channel broke a MUST rule (run), or verification/diff found a problem.
+	ExitNonconformant ExitCode = 1
+	// ExitUsage: bad flags, a malformed pack or an invalid declaration; nothing was judged.
+	ExitUsage ExitCode = 2
+	// ExitIncomplete: the run could not judge everything because of the environment (target
+	// unreachable, TLS trust, interruption) or a filter left MUST cases out.
+	ExitIncomplete ExitCode = 3
+	// ExitInternal: a bug in chanconf.
+	ExitInternal ExitCode = 4
+)
+
+// ExitCodeDoc is the table of exit codes shown by `chanconf help exit-codes`.
+func ExitCodeDoc() []struct {
+	Code    ExitCode
+	Meaning string
+} {
+	return []struct {
+		Code    ExitCode
+		Meaning string
+	}{
+		{ExitConformant, "conformant: every MUST case of the declared profiles passed (other commands: success)"},
+		{ExitNonconformant, "nonconformant: at least one MUST case failed (verify: not certifiable; diff: a regression)"},
+		{ExitUsage, "usage error: bad flags, malformed pack, invalid declaration or unreadable input"},
+		{ExitIncomplete, "incomplete: environment errors (unreachable target, TLS trust, interrupted) or filtered run"},
+		{ExitInternal, "internal error in chanconf"},
+	}
+}
+
+// UsageError marks an error in what the user gave (flags, pack, declaration): exit 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef builds a UsageError from a format.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// VerdictError reports a finished run or check whose outcome is not success; it carries the exit
+// code that outcome maps to. It is not a failure of chanconf itself.
+type VerdictError struct {
+	Verdict reports.Verdict
+	Code    ExitCode
+}
+
+func (e *VerdictError) Error() string { return "verdict: " + e.Verdict.String() }
+
+// ExitFor maps a run's verdict to its exit code.
+func ExitFor(v reports.Verdict) ExitCode {
+	switch v {
+	case reports.Conformant:
+		return ExitConformant
+	case reports.Nonconformant:
+		return ExitNonconformant
+	default:
+		return ExitIncomplete
+	}
+}
+
+// Classify turns an error returned by a command into the exit code, using errors.As only.
+func Classify(err error) ExitCode {
+	if err == nil {
+		return ExitConformant
+	}
+	var verdict *VerdictError
+	if errors.As(err, &verdict) {
+		return verdict.Code
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		return ExitUsage
+	}
+	return ExitInternal
+}
