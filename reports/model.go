@@ -6,6 +6,12 @@ package reports
 import "time"
 
 // SchemaVersion is the version of report.json's documented schema (reports/schema/report.schema.json).
+//
+// Stable: report.json 1.0 is read back by `diff`, `verify` and CI tooling, so the field names
+// and JSON names below are frozen; a change to them must bump SchemaVersion and the schema.
+// Changes made while 1.0 was being written: Case.Message is always written (no omitempty, the
+// schema requires it, "" on a PASS), and Report.Cases has the named type Cases (same JSON, and
+// []Case values are still assignable to it) so that its query helpers are at hand.
 const SchemaVersion = "1.0"
 
 // Report is everything a run produced: what was tested with what, each case's result, and the
@@ -31,7 +37,7 @@ type Report struct {
 	Verdict Verdict  `json:"verdict"`
 	Reasons []string `json:"reasons,omitempty"`
 	Summary Summary  `json:"summary"`
-	Cases   []Case   `json:"cases"`
+	Cases   Cases    `json:"cases"`
 	// Exchanges are the recorded HTTP exchanges (redacted), referenced by Case.Evidence.
 	Exchanges []Exchange `json:"-"`
 }
@@ -102,7 +108,7 @@ type Case struct {
 	State      State  `json:"state"`
 	DurationMs int64  `json:"durationMs"`
 	// Message explains a non-PASS state: what was expected, what came back, which clause.
-	Message string `json:"message,omitempty"`
+	Message string `json:"message"`
 	// Checks lists every check that actually ran, so a PASS is explainable.
 	Checks []Check `json:"checks"`
 	// Evidence lists the IDs of the exchanges of this case (see Exchanges / evidence.har).

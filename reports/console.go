@@ -1,0 +1,248 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ColorScheme says how the console shows colour. The zero value is plain text, which is what
+// pipes, files and CI logs get.
+type ColorScheme struct {
+	// Enabled writes ANSI colour codes (a terminal that accepts colour, no NO_COLOR).
+	Enabled bool
+	// Tags writes colours as visible tags, "{red}FAIL{/}", instead of ANSI codes, so tests can
+	// assert which text is coloured how. It wins over Enabled.
+	Tags bool
+}
+
+// The colours the console uses, named as in Tags mode.
+const (
+	colorRed     = "red"
+	colorGreen   = "green"
+	colorYellow  = "yellow"
+	colorBlue    = "blue"
+	colorMagenta = "magenta"
+	colorGray    = "gray"
+	colorBold    = "bold"
+)
+
+func ansiCode(color string) string {
+	switch color {
+	case colorRed:
+		return "31"
+	case colorGreen:
+		return "32"
+	case colorYellow:
+		return "33"
+	case colorBlue:
+		return "34"
+	case colorMagenta:
+		return "35"
+	case colorGray:
+		return "90"
+	}
+	return "1"
+}
+
+// paint wraps s in color according to the scheme; plain text when colour is off.
+func (cs ColorScheme) paint(color, s string) string {
+	switch {
+	case s == "":
+		return s
+	case cs.Tags:
+		return "{" + color + "}" + s + "{/}"
+	case cs.Enabled:
+		return "\x1b[" + ansiCode(color) + "m" + s + "\x1b[0m"
+	}
+	return s
+}
+
+func stateColor(s State) string {
+	switch s {
+	case Pass:
+		return colorGreen
+	case Fail, Invalid:
+		return colorRed
+	case Warn:
+		return colorYellow
+	case Error:
+		return colorMagenta
+	case Waived:
+		return colorBlue
+	}
+	return colorGray
+}
+
+func verdictColor(v Verdict) string {
+	switch v {
+	case Conformant:
+		return colorGreen
+	case Nonconformant:
+		return colorRed
+	}
+	return colorYellow
+}
+
+// Console is the console reporter: progress while the run goes, one line per case that did not
+// pass, and the summary at the end. It only writes to the writer it was given (the CLI passes
+// ErrOut); it is safe for concurrent use by the runner's workers.
+type Console struct {
+	// Live redraws one progress line with "\r" (a terminal). Off, Progress writes nothing and
+	// every line is final, so logs stay stable and greppable.
+	Live bool
+	// Verbose prints a line for every finished case, PASS included.
+	Verbose bool
+
+	mu       sync.Mutex
+	w        io.Writer
+	cs       ColorScheme
+	progress int // width of the progress line on screen, 0 when none
+	err      error
+}
+
+// NewConsole returns a console reporter writing to w with colour scheme cs. Set Live and Verbose
+// before the run starts.
+func NewConsole(w io.Writer, cs ColorScheme) *Console {
+	return &Console{w: w, cs: cs}
+}
+
+// Err returns the first write error met, since reporting methods are called from places that
+// cannot handle one (the run goes on; the CLI checks Err at the end).
+func (c *Console) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (c *Console) write(s string) {
+	if c.err != nil {
+		return
+	}
+	if _, err := io.WriteString(c.w, s); err != nil {
+		c.err = fmt.Errorf("write console output: %w", err)
+	}
+}
+
+// clearProgress blanks the live progress line so a final line can take its place.
+func (c *Console) clearProgress() {
+	if c.progress > 0 {
+		c.write("\r" + strings.Repeat(" ", c.progress) + "\r")
+		c.progress = 0
+	}
+}
+
+// Progress shows how far the run is, on one line redrawn in place; only in Live mode.
+func (c *Console) Progress(done, total, failed int, elapsed time.Duration) {
+	if !c.Live {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	plain := fmt.Sprintf("[%d/%d] %d failed, %s", done, total, failed, elapsed.Truncate(time.Second))
+	line := plain
+	if failed > 0 {
+		line = strings.Replace(plain, fmt.Sprintf("%d failed", failed), c.cs.paint(colorRed, fmt.Sprintf("%d failed", failed)), 1)
+	}
+	c.write("\r" + line + strings.Repeat(" ", max(c.progress-len(plain), 0)))
+	c.progress = len(plain)
+}
+
+// CaseFinished prints `ID<TAB>STATE<TAB>first line of the message` for a case that did not pass
+// (every case when Verbose). The format is stable: scripts may cut it.
+func (c *Console) CaseFinished(k Case) {
+	if k.State == Pass && !c.Verbose {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clearProgress()
+	c.write(k.ID + "\t" + c.cs.paint(stateColor(k.State), k.State.String()) + "\t" + firstLine(k.Message) + "\n")
+}
+
+// Summary prints the end of run: a table by area, each failure with its clauses, failed checks
+// (expected vs actual) and rerun command, the run's identity, the verdict with its reasons, and
+// the paths of the reports written.
+func (c *Console) Summary(r *Report, paths []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clearProgress()
+	cr := canonical(r)
+	c.write("\n")
+	c.areaTable(cr)
+	c.failures(cr)
+	c.identity(cr)
+	c.verdict(cr)
+	for _, p := range paths {
+		c.write("report: " + p + "\n")
+	}
+}
+
+// areaTable prints PASS FAIL WARN SKIP ERROR (and WAIVED when any) per area, then the totals.
+func (c *Console) areaTable(r *Report) {
+	states := []State{Pass, Fail, Warn, Skip, Error}
+	if r.Cases.Count(Waived) > 0 {
+		states = append(states, Waived)
+	}
+	rows := tallyBy(r.Cases, areaKey)
+	rows = append(rows, tally{Key: "total", Summary: Summarize(r.Cases)})
+	width := len("AREA")
+	for _, t := range rows {
+		width = max(width, len(t.Key))
+	}
+	header := fmt.Sprintf("%-*s", width, "AREA")
+	for _, s := range states {
+		header += fmt.Sprintf("  %6s", s)
+	}
+	c.write(header + "\n")
+	for _, t := range rows {
+		line := fmt.Sprintf("%-*s", width, t.Key)
+		for _, s := range states {
+			cell := fmt.Sprintf("%6d", t.Of(s))
+			if t.Of(s) > 0 && s != Pass && s != Skip {
+				cell = strings.Repeat(" ", len(cell)-len(fmt.Sprint(t.Of(s)))) + c.cs.paint(stateColor(s), fmt.Sprint(t.Of(s)))
+			}
+			line += "  " + cell
+		}
+		c.write(line + "\n")
+	}
+}
+
+// failures prints each FAIL, ERROR and WARN case (in that order, by ID) with what explains it.
+func (c *Console) failures(r *Report) {
+	for _, s := range []State{Fail, Error, Warn, Invalid} {
+		for _, k := range r.Cases.WithState(s) {
+			c.write("\n" + c.cs.paint(stateColor(s), s.String()) + " " + c.cs.paint(colorBold, k.ID) + "  " + k.Title + "\n")
+			c.write("  clauses: " + orDash(clauseList(k)) + " (" + orDash(k.Level) + ")\n")
+			if msg := firstLine(k.Message); msg != "" {
+				c.write("  " + msg + "\n")
+			}
+			for _, ch := range failedChecks(k) {
+				c.write("  - " + checkLine(ch) + "\n")
+			}
+			if k.Rerun != "" {
+				c.write("  rerun: " + k.Rerun + "\n")
+			}
+		}
+	}
+}
+
+// identity prints what was tested with what: pack digest, tool, seed, filters.
+func (c *Console) identity(r *Report) {
+	c.write(fmt.Sprintf("\npack %s %s sha256:%s\n", r.Pack.Name, r.Pack.Version, r.Pack.SHA256))
+	c.write(fmt.Sprintf("tool %s %s (%s), seed %d\n", orDefault(r.Tool.Name, "chanconf"), r.Tool.Version, r.Tool.Revision, r.Seed))
+	c.write(fmt.Sprintf("target %s (channel %s, profiles %s)\n", r.Target.BaseURL, r.Target.ChannelNo,
+		orDash(strings.Join(r.Target.Profiles, ", "))))
+	if f := filterFlags(r.Filters); f != "" {
+		c.write(f + "\n")
+	}
+}
+
+func (c *Console) verdict(r *Report) {
+	c.write("\nverdict: " + c.cs.paint(verdictColor(r.Verdict), r.Verdict.String()) + "\n")
+	for _, reason := range r.Reasons {
+		c.write("  " + reason + "\n")
+	}
+}
