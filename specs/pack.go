@@ -117,8 +117,8 @@ type Case struct {
 	Suite   Suite    `yaml:"suite"`
 	Area    string   `yaml:"area"`
 	Labels  []string `yaml:"labels"`
-	// Profile is "rest", "graphql" or "any"; a case whose profile the channel did not declare
-	// is SKIPped with that reason.
+	// Profile is one of the manifest's profiles or AnyProfile; a case whose profile the channel
+	// did not declare is SKIPped with that reason. Required.
 	Profile string `yaml:"profile"`
 	// Serial cases change channel-wide state (suspension, department authorisation); they run
 	// alone, after the parallel cases.
@@ -180,7 +180,9 @@ type Call struct {
 }
 
 // GraphQLCall is a GraphQL step. Document is validated against the SDL at load time unless
-// Invalid is set (hardening tests send invalid documents on purpose).
+// Invalid is set (hardening tests send invalid documents on purpose). Document is sent as
+// written, not rendered as a template (GraphQL's braces would clash with template actions):
+// dynamic values go in Variables, whose strings are templates.
 type GraphQLCall struct {
 	Document      string            `yaml:"document"`
 	OperationName string            `yaml:"operationName"`
@@ -198,11 +200,22 @@ type RawCall struct {
 	ContentType string            `yaml:"contentType"`
 }
 
-// ProbeCall runs a named Go probe; With is decoded strictly by the probe itself.
+// ProbeCall runs a named Go probe; With is decoded strictly by the probe itself (the zero Node,
+// Kind 0, when the step gives no parameters).
 type ProbeCall struct {
 	Name string    `yaml:"name"`
 	With yaml.Node `yaml:"with"`
 }
+
+// SignModes are the values SignSpec.Mode may take; the platform implements each.
+var SignModes = []string{"none", "drop-signature", "corrupt", "wrong-key", "wrong-signer-id", "raw-rs",
+	"timestamp-offset", "reuse-nonce", "wrong-channel", "drop-timestamp", "drop-nonce", "drop-channel"}
+
+// AnyProfile is the Case.Profile of a case that applies whatever profiles the channel declared.
+const AnyProfile = "any"
+
+// MaskKinds are the values MaskAssert.Kind may take.
+var MaskKinds = []string{"idNo", "name", "phone", "bankAccount"}
 
 // SignSpec selects a signing tamper mode for negative message-security tests.
 type SignSpec struct {
@@ -210,9 +223,11 @@ type SignSpec struct {
 	// wrong-signer-id, raw-rs, timestamp-offset, reuse-nonce, wrong-channel, drop-timestamp,
 	// drop-nonce, drop-channel.
 	Mode string `yaml:"mode"`
-	// Offset is added to the timestamp for timestamp-offset (e.g. -301s).
+	// Offset is added to the timestamp for timestamp-offset (e.g. -301s); required by that mode
+	// and refused with the others.
 	Offset Duration `yaml:"offset"`
-	// NonceFrom names an earlier step whose nonce reuse-nonce repeats.
+	// NonceFrom names an earlier step whose nonce reuse-nonce repeats; required by that mode
+	// and refused with the others.
 	NonceFrom string `yaml:"nonceFrom"`
 }
 

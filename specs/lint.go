@@ -1,0 +1,213 @@
+package specs
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/theory/jsonpath"
+	"github.com/vektah/gqlparser/v2/validator/rules"
+)
+
+// Patterns the linter enforces.
+var (
+	caseIDPattern = regexp.MustCompile(`^(FUN|SEC)-[A-Z0-9]+-[0-9]{3}$`)
+	owaspPattern  = regexp.MustCompile(`^API([1-9]|10):2023$`)
+	cwePattern    = regexp.MustCompile(`^CWE-[0-9]+$`)
+	identPattern  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	varPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+)
+
+// linter checks a decoded pack; every check records its problems and goes on.
+type linter struct {
+	l       *loader
+	c       *collector
+	m       *Manifest
+	mpos    map[string]Pos
+	ct      *contracts
+	clauses map[string]*Clause
+	tpl     *templateParser
+	gql     *rules.Rules
+}
+
+// newLinter prepares a linter for the loader's decoded pack.
+func newLinter(l *loader, ct *contracts) *linter {
+	return &linter{
+		l:       l,
+		c:       l.c,
+		m:       &l.pack.Manifest,
+		mpos:    l.manifest.pos,
+		ct:      ct,
+		clauses: map[string]*Clause{},
+		tpl:     newTemplateParser(l.opts.Funcs),
+		gql:     rules.NewDefaultRules(),
+	}
+}
+
+// run performs every check.
+func (li *linter) run() {
+	li.manifest()
+	li.clauseCatalogue()
+	seen := map[string]*caseSource{}
+	for _, cs := range li.l.cases {
+		li.duplicate(seen, cs)
+		newCaseLinter(li, cs).run()
+	}
+	li.coverage()
+}
+
+// merr records a manifest problem at field (or at the manifest root when field has no node).
+func (li *linter) merr(field, format string, args ...any) {
+	pos, ok := li.mpos[field]
+	if !ok {
+		pos = li.mpos[""]
+	}
+	li.c.addf(pos, "", field, format, args...)
+}
+
+// manifest checks pack.yaml's required fields and the references it makes.
+func (li *linter) manifest() {
+	m := li.m
+	for _, f := range []struct{ name, value string }{
+		{"name", m.Name}, {"version", m.Version}, {"title", m.Title}, {"platform", m.Platform},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			li.merr(f.name, "missing %s", f.name)
+		}
+	}
+	if m.Platform != "" && len(li.l.opts.Platforms) > 0 && !slices.Contains(li.l.opts.Platforms, m.Platform) {
+		li.merr("platform", "unknown platform %q (known: %s)", m.Platform, strings.Join(li.l.opts.Platforms, ", "))
+	}
+	li.contractFields()
+	if len(m.Profiles) == 0 {
+		li.merr("profiles", "missing profiles (the profiles a channel may declare, e.g. rest, graphql)")
+	}
+	for i, p := range m.Profiles {
+		if p == "" || p == AnyProfile || slices.Index(m.Profiles, p) != i {
+			li.merr("profiles["+strconv.Itoa(i)+"]", "profile %q is empty, reserved or repeated", p)
+		}
+	}
+	if len(m.Cases) == 0 {
+		li.merr("cases", "missing cases (glob patterns of the case files)")
+	}
+	li.unsigned()
+	for name, text := range m.SessionHeaders {
+		li.tpl.check(text, &tplScope{roots: sessionRoots}, func(err error) {
+			li.merr("sessionHeaders."+name, "%v", err)
+		})
+	}
+}
+
+// contractFields checks the contracts block and the error-code path.
+func (li *linter) contractFields() {
+	m := li.m
+	if m.Contracts.OpenAPI == "" && m.Contracts.GraphQL == "" {
+		li.merr("contracts", "missing contracts (name an openapi or a graphql contract file)")
+	}
+	if m.Contracts.GraphQL != "" && !strings.HasPrefix(m.Contracts.GraphQLPath, "/") {
+		li.merr("contracts.graphqlPath", "graphqlPath %q must be a path starting with / (GraphQL operations are posted there)", m.Contracts.GraphQLPath)
+	}
+	switch {
+	case m.ErrorCode == "" && m.Contracts.OpenAPI != "":
+		li.merr("errorCode", "missing errorCode (the JSONPath of the error code in REST error bodies)")
+	case m.ErrorCode != "":
+		if _, err := jsonpath.Parse(m.ErrorCode); err != nil {
+			li.merr("errorCode", "bad JSONPath %q: %v", m.ErrorCode, err)
+		}
+	}
+}
+
+// unsigned checks that every unsigned operation exists in the OpenAPI contract.
+func (li *linter) unsigned() {
+	if li.ct.ops == nil {
+		return
+	}
+	for i, op := range li.m.Unsigned {
+		if li.ct.ops[op] == nil {
+			li.merr("unsigned["+strconv.Itoa(i)+"]", "unknown operationId %q", op)
+		}
+	}
+}
+
+// clauseCatalogue checks each clause and indexes them by ID.
+func (li *linter) clauseCatalogue() {
+	if len(li.m.Clauses) == 0 {
+		li.merr("clauses", "missing clauses (the clause catalogue of the standard)")
+	}
+	for i := range li.m.Clauses {
+		cl := &li.m.Clauses[i]
+		field := "clauses[" + strconv.Itoa(i) + "]"
+		if cl.ID == "" {
+			li.merr(field, "clause without id")
+		} else if prev, dup := li.clauses[cl.ID]; dup {
+			li.merr(field, "duplicate clause %s (first at line %d)", cl.ID, prev.Pos.Line)
+		} else {
+			li.clauses[cl.ID] = cl
+		}
+		if cl.Title == "" {
+			li.merr(field, "clause %s has no title", cl.ID)
+		}
+		if !validLevel(cl.Level) {
+			li.merr(field+".level", "level %q is not MUST or SHOULD", cl.Level)
+		}
+		if !validSuite(cl.Suite) {
+			li.merr(field+".suite", "suite %q is not functional or security", cl.Suite)
+		}
+	}
+}
+
+// duplicate reports a case ID used twice, at both positions.
+func (li *linter) duplicate(seen map[string]*caseSource, cs *caseSource) {
+	id := cs.c.ID
+	if id == "" {
+		return
+	}
+	first, dup := seen[id]
+	if !dup {
+		seen[id] = cs
+		return
+	}
+	at := func(p Pos) string { return fmt.Sprintf("%s:%d:%d", displayPath(li.c.root, p.File), p.Line, p.Col) }
+	li.c.addf(cs.pos["id"], id, "id", "duplicate case ID (also at %s)", at(first.pos["id"]))
+	li.c.addf(first.pos["id"], id, "id", "duplicate case ID (also at %s)", at(cs.pos["id"]))
+}
+
+// coverage reports every MUST clause that no case of its own suite traces.
+func (li *linter) coverage() {
+	covered := map[string]bool{}
+	for _, cs := range li.l.cases {
+		for _, id := range cs.c.Clauses {
+			if cl := li.clauses[id]; cl != nil && cl.Suite == cs.c.Suite {
+				covered[id] = true
+			}
+		}
+	}
+	for i, cl := range li.m.Clauses {
+		if cl.Level == MUST && cl.ID != "" && !covered[cl.ID] && li.clauses[cl.ID] == &li.m.Clauses[i] {
+			li.c.add(cl.Pos, "", "clauses["+strconv.Itoa(i)+"]",
+				&CoverageError{Clause: cl.ID, Level: cl.Level, Suite: cl.Suite})
+		}
+	}
+}
+
+// CoverageError says that a MUST clause of the catalogue is traced by no case of its suite: the
+// pack cannot certify that clause. Callers single it out with errors.As (a pack under
+// construction may accept these while refusing every other problem).
+type CoverageError struct {
+	Clause string
+	Level  Level
+	Suite  Suite
+}
+
+// Error reads like "CAI-4.2 (MUST, functional) has no case".
+func (e *CoverageError) Error() string {
+	return fmt.Sprintf("%s (%s, %s) has no case", e.Clause, e.Level, e.Suite)
+}
+
+// validLevel reports whether l is MUST or SHOULD.
+func validLevel(l Level) bool { return l == MUST || l == SHOULD }
+
+// validSuite reports whether s is functional or security.
+func validSuite(s Suite) bool { return s == Functional || s == Security }

@@ -1,0 +1,276 @@
+package specs
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ManifestFile is the name of a pack's manifest at the root of the pack.
+const ManifestFile = "pack.yaml"
+
+// ErrNoMatch is wrapped by the problem of a case glob that matches no file: a typo that would
+// silently drop cases, or a directory of a pack under construction still empty (callers tell the
+// two apart with errors.Is, as they do coverage problems with CoverageError).
+var ErrNoMatch = errors.New("matches no file")
+
+// LoadOptions says what the loader may assume about the world outside the pack, so that it can
+// refuse a case that names a function, probe or platform nothing provides.
+type LoadOptions struct {
+	// Root is the display name of the pack in messages and in Pack.Root ("embedded:essc/v1" or
+	// a directory); every error's file name is shown under it.
+	Root string
+	// Funcs are every template function a case may use (the engine's and the platform's); the
+	// values may be stand-ins, only the names matter. With nil Funcs, function names are not
+	// checked (templates are still parsed).
+	Funcs template.FuncMap
+	// Probes maps every known probe name to its strict parameter validation (unknown keys are
+	// errors). With nil Probes, probe names and parameters are not checked.
+	Probes map[string]func(with *yaml.Node) error
+	// Platforms are the known platform names; when set, the manifest's platform must be one.
+	Platforms []string
+}
+
+// LoadDir loads and lints the pack in directory dir (see Load). Root defaults to dir.
+func LoadDir(dir string, opts LoadOptions) (*Pack, error) {
+	if opts.Root == "" {
+		opts.Root = filepath.ToSlash(dir)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load pack: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("load pack %s: not a directory", dir)
+	}
+	return Load(os.DirFS(dir), opts)
+}
+
+// Load reads the pack at the root of fsys: pack.yaml, its contract files and every case file
+// its globs match, decoding strictly with the position of every node, then lints the whole pack
+// (contracts, case IDs, clauses and coverage, operations, GraphQL documents, templates, JSONPaths,
+// regular expressions, probes, personas). It returns Errors listing every problem when anything
+// is wrong, and no pack: a pack with problems must never run.
+func Load(fsys fs.FS, opts LoadOptions) (*Pack, error) {
+	l := &loader{
+		fsys: fsys,
+		opts: opts,
+		c:    &collector{root: opts.Root},
+		info: map[reflect.Type]*structInfo{},
+		pack: &Pack{Root: opts.Root},
+	}
+	l.load()
+	if len(l.c.errs) > 0 {
+		l.c.errs.sort()
+		return nil, l.c.errs
+	}
+	return l.pack, nil
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	fsys fs.FS
+	opts LoadOptions
+	c    *collector
+	info map[reflect.Type]*structInfo
+	pack *Pack
+	// manifest holds the positions of pack.yaml's nodes by field path.
+	manifest *decoder
+	// cases keeps, per case, the positions of its nodes by field path relative to the case.
+	cases []*caseSource
+}
+
+// caseSource is a decoded case with the positions of its nodes.
+type caseSource struct {
+	c   *Case
+	pos map[string]Pos
+}
+
+// load runs every stage; each stage records its problems and the next ones go on with what
+// could be decoded.
+func (l *loader) load() {
+	var err error
+	l.pack.Files, l.pack.SHA256, err = Digest(l.fsys)
+	if err != nil {
+		l.c.add(Pos{}, "", "", err)
+	}
+	root, ok := l.readYAML(ManifestFile)
+	if !ok {
+		return
+	}
+	l.manifest = newDecoder(ManifestFile, l.c, l.info)
+	l.manifest.decode(root, reflect.ValueOf(&l.pack.Manifest).Elem(), "")
+	ct := l.loadContracts()
+	for _, file := range l.caseFiles() {
+		l.loadCaseFile(file)
+	}
+	l.pack.Cases = make([]Case, len(l.cases))
+	for i, cs := range l.cases {
+		l.pack.Cases[i] = *cs.c
+		cs.c = &l.pack.Cases[i] // lint and the pack share the same cases
+	}
+	newLinter(l, ct).run()
+}
+
+// readYAML reads and parses one YAML file, returning the document's root node.
+func (l *loader) readYAML(name string) (*yaml.Node, bool) {
+	data, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		l.c.add(Pos{File: name}, "", "", fmt.Errorf("read: %w", err))
+		return nil, false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty file")
+		}
+		l.c.add(Pos{File: name}, "", "", fmt.Errorf("parse YAML: %w", err))
+		return nil, false
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		l.c.add(Pos{File: name, Line: extra.Line, Col: extra.Column}, "", "",
+			errors.New("more than one YAML document; a pack file holds exactly one"))
+	case !errors.Is(err, io.EOF):
+		l.c.add(Pos{File: name}, "", "", fmt.Errorf("parse YAML: %w", err))
+	}
+	if len(doc.Content) == 0 {
+		l.c.add(Pos{File: name}, "", "", errors.New("empty file"))
+		return nil, false
+	}
+	return doc.Content[0], true
+}
+
+// caseFiles expands the manifest's case globs: in pattern order, sorted within a pattern, each
+// file once. A pattern that is malformed or matches nothing is a problem.
+func (l *loader) caseFiles() []string {
+	var files []string
+	for i, pattern := range l.pack.Manifest.Cases {
+		field := "cases[" + strconv.Itoa(i) + "]"
+		matches, err := fs.Glob(l.fsys, pattern)
+		switch {
+		case err != nil:
+			l.c.add(l.manifest.pos[field], "", field, fmt.Errorf("bad glob %q: %w", pattern, err))
+		case len(matches) == 0:
+			l.c.add(l.manifest.pos[field], "", field, fmt.Errorf("glob %q: %w", pattern, ErrNoMatch))
+		}
+		for _, m := range matches {
+			if !slices.Contains(files, m) {
+				files = append(files, m)
+			}
+		}
+	}
+	return files
+}
+
+// loadCaseFile decodes one case file: a mapping with a single key, cases, holding a list.
+func (l *loader) loadCaseFile(file string) {
+	root, ok := l.readYAML(file)
+	if !ok {
+		return
+	}
+	top := newDecoder(file, l.c, l.info)
+	if root.Kind != yaml.MappingNode {
+		top.errorf(root, "", "want a mapping with the key cases, got %s", describe(root))
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], resolveAlias(root.Content[i+1])
+		switch {
+		case k.Value != "cases":
+			top.errorf(k, k.Value, "unknown field %q (want cases)", k.Value)
+		case v.Kind != yaml.SequenceNode:
+			top.errorf(v, "cases", "want a list of cases, got %s", describe(v))
+		default:
+			for _, item := range v.Content {
+				l.loadCase(file, item)
+			}
+		}
+	}
+}
+
+// loadCase decodes one case with its own position table and stamps the case ID on the problems
+// found while decoding it.
+func (l *loader) loadCase(file string, n *yaml.Node) {
+	d := newDecoder(file, l.c, l.info)
+	first := len(l.c.errs)
+	c := &Case{}
+	d.decode(n, reflect.ValueOf(c).Elem(), "")
+	for _, e := range l.c.errs[first:] {
+		e.CaseID = c.ID
+	}
+	l.cases = append(l.cases, &caseSource{c: c, pos: d.pos})
+}
+
+// Digest lists every file of the pack at the root of fsys with its SHA-256, sorted by path, and
+// computes the pack digest: SHA-256 over the lines "<sha256>  <path>\n" of that list (the format
+// of sha256sum), the identity the ministry approves. Go source files and names starting with "."
+// or "_" are not part of a pack (embed leaves the latter out too), so a pack directory and its
+// embedded copy have the same digest. Load computes it too (Pack.Files, Pack.SHA256); Digest
+// alone serves packs that do not load.
+func Digest(fsys fs.FS) ([]FileDigest, string, error) {
+	var files []FileDigest
+	var errs []error
+	err := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read pack: %w", err))
+			return nil
+		}
+		name := de.Name()
+		if p != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if de.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !de.Type().IsRegular() || path.Ext(name) == ".go" {
+			return nil
+		}
+		sum, err := fileSHA256(fsys, p)
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		files = append(files, FileDigest{Path: p, SHA256: sum})
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("read pack: %w", err))
+	}
+	slices.SortFunc(files, func(a, b FileDigest) int { return strings.Compare(a.Path, b.Path) })
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s  %s\n", f.SHA256, f.Path)
+	}
+	return files, hex.EncodeToString(h.Sum(nil)), errors.Join(errs...)
+}
+
+// fileSHA256 is the lowercase hex SHA-256 of one file.
+func fileSHA256(fsys fs.FS, name string) (string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("read pack: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read pack: %s: %w", name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
