@@ -79,6 +79,9 @@ func (cl *caseLinter) stepHeader(f string, s *Step) {
 	if s.Wait < 0 {
 		cl.errf(f+".wait", "negative wait")
 	}
+	if s.WaitUntil != "" {
+		cl.template(f+".waitUntil", s.WaitUntil, cl.vars)
+	}
 	if s.Repeat < 0 {
 		cl.errf(f+".repeat", "negative repeat")
 	}

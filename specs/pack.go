@@ -153,8 +153,12 @@ type Step struct {
 	Sign *SignSpec `yaml:"sign"`
 	// Wait sleeps before the step (bounded by the case timeout); Repeat sends the step that many
 	// times (default 1), judging Expect on every response.
-	Wait   Duration `yaml:"wait"`
-	Repeat int      `yaml:"repeat"`
+	Wait Duration `yaml:"wait"`
+	// WaitUntil is a template giving a unix time in milliseconds (e.g. a QR code's exp plus a
+	// margin); the step sleeps until then, so waits follow the channel's declared timings
+	// instead of fixed durations. Bounded by the case timeout.
+	WaitUntil string `yaml:"waitUntil"`
+	Repeat    int    `yaml:"repeat"`
 	// Always runs the step even when an earlier step failed (clean-up).
 	Always  bool      `yaml:"always"`
 	Expect  Expect    `yaml:"expect"`
