@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync/atomic"
+
+	"github.com/chanconf/chanconf/specs"
+)
+
+// runProbe runs a probe step: the probe's checks are appended with the step's index and name,
+// and an error from the probe (it could not do its job) is an environment problem.
+func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
+	p, ok := r.e.opts.Probes[step.Probe.Name]
+	if !ok {
+		names := make([]string, 0, len(r.e.opts.Probes))
+		for n := range r.e.opts.Probes {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		r.environment(i, step, fmt.Errorf("%w: unknown probe %q (known: %v)", errPackBug, step.Probe.Name, names))
+		return false
+	}
+	var n atomic.Int64
+	env := ProbeEnv{
+		BaseURL:   r.e.opts.BaseURL,
+		TLS:       r.e.opts.TLS,
+		Case:      r.env,
+		Exchanges: r.e.Exchanges,
+		Do: func(ctx context.Context, req *http.Request, body []byte, opt SignOptions) (*Response, error) {
+			return r.probeDo(ctx, r.exchangeID(i, int(n.Add(1))), i+1, req, body, opt)
+		},
+	}
+	res, err := p.Run(ctx, env, &step.Probe.With)
+	for _, c := range res.Checks {
+		if c.Step == 0 {
+			c.Step, c.StepName = i+1, step.Name
+		}
+		if c.Name == "" {
+			c.Name = "probe"
+		}
+		r.checks = append(r.checks, c)
+	}
+	if err != nil {
+		r.environment(i, step, fmt.Errorf("probe %s: %w", step.Probe.Name, err))
+		return false
+	}
+	return true
+}
+
+// probeDo sends a probe's request through the normal path: conformance headers, signing
+// (unless opt.Mode is "none"), the request timeout, the body cap and a recorded exchange.
+func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Request, body []byte, opt SignOptions) (*Response, error) {
+	req = req.Clone(ctx)
+	req.Header.Set(HeaderRunID, r.e.opts.RunID)
+	req.Header.Set(HeaderCaseID, r.c.ID)
+	if opt.Now.IsZero() {
+		opt.Now = r.e.opts.Now()
+	}
+	var nonce string
+	if opt.Mode != "none" {
+		var err error
+		if nonce, err = r.env.Sign(req, body, opt); err != nil {
+			return nil, fmt.Errorf("signing: %w", err)
+		}
+	}
+	rc, err := r.send(ctx, id, step, req, body)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Status: rc.status, Header: rc.header, Body: rc.body, Truncated: rc.truncated, Nonce: nonce}, nil
+}

@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chanconf/chanconf/reports"
+	"github.com/chanconf/chanconf/specs"
+	"go.yaml.in/yaml/v3"
+)
+
+// fakeProbe sends n concurrent requests through Do and reports one check on their statuses.
+type fakeProbe struct {
+	n    int
+	fail error
+	seen int // exchanges visible through env.Exchanges before sending
+}
+
+func (*fakeProbe) Validate(*yaml.Node) error { return nil }
+
+func (p *fakeProbe) Run(ctx context.Context, env ProbeEnv, _ *yaml.Node) (ProbeResult, error) {
+	if p.fail != nil {
+		return ProbeResult{}, p.fail
+	}
+	p.seen = len(env.Exchanges())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for range p.n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, env.BaseURL.String()+"/things/t-1", nil)
+			resp, err := env.Do(ctx, req, nil, SignOptions{})
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil && env.Case.VerifyResponse(resp.Nonce, resp.Status, resp.Header, resp.Body) == nil {
+				statuses[resp.Status]++
+			}
+		}()
+	}
+	wg.Wait()
+	outcome := reports.Passed
+	if statuses[200] != p.n {
+		outcome = reports.Failed
+	}
+	return ProbeResult{Checks: []reports.Check{{Name: "probe", Outcome: outcome, Expected: "all 200", Actual: "some"}}}, nil
+}
+
+func TestProbeStep(t *testing.T) {
+	s := newStub(t)
+	good := &fakeProbe{n: 8}
+	e := newExec(t, s, func(o *Options) {
+		o.Probes = map[string]Probe{"burst": good, "broken": &fakeProbe{fail: errors.New("cannot connect")}}
+	})
+	c := oneCase("PRB-1",
+		specs.Step{Name: "first", Call: call("getHealth")},
+		specs.Step{Name: "burst", Probe: &specs.ProbeCall{Name: "burst"}})
+	o := run(t, e, c)
+	if o.State != reports.Pass {
+		t.Fatalf("%s: %s\n%s", o.State, o.Message, dump(o))
+	}
+	if good.seen != 1 {
+		t.Errorf("the probe saw %d earlier exchanges, want 1", good.seen)
+	}
+	if len(o.Evidence) != 9 || !strings.HasPrefix(o.Evidence[1], "PRB-1#2.") {
+		t.Errorf("evidence %v", o.Evidence)
+	}
+	probe := checksNamed(o, "probe")
+	if len(probe) != 1 || probe[0].Step != 2 || probe[0].StepName != "burst" {
+		t.Errorf("probe checks %+v", probe)
+	}
+	for _, x := range e.Exchanges()[1:] {
+		if x.Request.Headers == nil || !strings.Contains(headerValue(x.Request.Headers, HeaderCaseID), "PRB-1") {
+			t.Errorf("probe exchange %s lacks the case header", x.ID)
+		}
+	}
+	o = run(t, e, oneCase("PRB-2", specs.Step{Name: "broken", Probe: &specs.ProbeCall{Name: "broken"}}))
+	if o.State != reports.Error || !strings.Contains(o.Message, "probe broken: cannot connect") {
+		t.Errorf("%s: %s", o.State, o.Message)
+	}
+}
+
+func headerValue(hs []reports.Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+func TestConcurrentCases(t *testing.T) {
+	s := newStub(t)
+	e := newExec(t, s)
+	var wg sync.WaitGroup
+	errs := make(chan string, 32)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := "CONC-" + string(rune('A'+i))
+			c := oneCase(id,
+				specs.Step{Name: "create", As: "alice", Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ token \"alice\" }}"}`), Headers: bearer},
+					Capture: []specs.Capture{{Var: "id", Path: "$.id"}}},
+				specs.Step{Name: "read", Call: &specs.Call{Operation: "getThing", PathParams: map[string]string{"thingId": "{{ .v.id }}"}},
+					Expect: specs.Expect{Status: []int{200}}})
+			if o := e.Run(context.Background(), c); o.State != reports.Pass {
+				errs <- o.Message
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for m := range errs {
+		t.Error(m)
+	}
+	if n := len(e.Exchanges()); n != 32 {
+		t.Errorf("%d exchanges, want 32", n)
+	}
+}
+
+func BenchmarkExchange(b *testing.B) {
+	s := newStub(b)
+	e := newExec(b, s)
+	c := thingCase("BENCH-1", specs.Expect{Status: []int{200}, JSON: []specs.Assert{{Path: "$.count", Op: "equals", Value: val(b, "200")}}})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if o := e.Run(ctx, c); o.State != reports.Pass {
+			b.Fatal(o.Message)
+		}
+	}
+}
