@@ -78,7 +78,9 @@ func (c *caseEnv) Funcs() template.FuncMap {
 		"faceToken": func(persona string, opts ...string) (string, error) {
 			return c.token(cai.TypFace, persona, opts)
 		},
-		"qrClaim": QRClaim,
+		"qrClaim":  QRClaim,
+		"qrVerify": c.p.QRVerify,
+		"qrFields": QRFields,
 	}
 }
 

@@ -93,6 +93,8 @@ func (p *Platform) TemplateFuncs() template.FuncMap {
 		"realNameToken": func(string, ...string) (string, error) { return "", unbound("realNameToken") },
 		"faceToken":     func(string, ...string) (string, error) { return "", unbound("faceToken") },
 		"qrClaim":       func(string, string) (any, error) { return nil, unbound("qrClaim") },
+		"qrVerify":      func(string) string { return "" },
+		"qrFields":      func(string) (string, error) { return "", unbound("qrFields") },
 	}
 }
 

@@ -134,3 +134,42 @@ func TestQRClaim(t *testing.T) {
 		}
 	}
 }
+
+func TestQRVerifyAndFields(t *testing.T) {
+	p, ks := testPlatform(t)
+	payload := cai.QRPayload{V: 1, Ch: "1000000001", Cid: "c1", Qid: "q1", Iat: 1750000000000, Exp: 1750000005000}
+	good, err := cai.EncodeQR(ks.Channel, "1000000001", payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaultID, err := cai.EncodeQR(ks.Channel, cai.DefaultSignerID, payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := cai.EncodeQR(ks.Attacker, "1000000001", payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, code, want string
+	}{
+		{"channel key and channel number", good, "valid"},
+		{"default signer ID", defaultID, "invalid: signed with the default signer ID instead of the channel number"},
+		{"another key", otherKey, "invalid: "},
+		{"not a code", "hello", "invalid: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := p.QRVerify(tt.code)
+			if got != tt.want && !(tt.want == "invalid: " && strings.HasPrefix(got, tt.want)) {
+				t.Errorf("QRVerify = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if f, err := QRFields(good); err != nil || f != "ch,cid,exp,iat,qid,v" {
+		t.Errorf("QRFields = %q, %v", f, err)
+	}
+	if _, err := QRFields("hello"); err == nil {
+		t.Error("QRFields accepted a non-code")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/chanconf/chanconf/internal/cai"
 )
@@ -49,4 +51,39 @@ func QRClaim(code, field string) (any, error) {
 		return nil, fmt.Errorf("qrClaim: field %q: %w", field, err)
 	}
 	return string(b), nil
+}
+
+// QRVerify checks a QR code's signature with the declared channel key and the channel number
+// as signer ID (CAI-6.3), for the template function `qrVerify code`. It returns "valid" or the
+// reason it is not, as text, so a case can assert `equals: valid` and a failure shows why.
+func (p *Platform) QRVerify(code string) string {
+	if _, err := cai.VerifyQR(p.channelPub, p.decl.ChannelNo, code); err != nil {
+		if _, _, _, perr := cai.ParseQR(code); perr == nil {
+			if _, derr := cai.VerifyQR(p.channelPub, cai.DefaultSignerID, code); derr == nil {
+				return "invalid: signed with the default signer ID instead of the channel number"
+			}
+		}
+		return "invalid: " + err.Error()
+	}
+	return "valid"
+}
+
+// QRFields lists the member names of a QR code's payload, sorted and comma-joined (the
+// template function `qrFields code`), so a case can require exactly the standard's fields and
+// nothing personal (CAI-6.6).
+func QRFields(code string) (string, error) {
+	raw, err := cai.QRPayloadJSON(code)
+	if err != nil {
+		return "", fmt.Errorf("qrFields: %w", err)
+	}
+	var payload map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		return "", fmt.Errorf("qrFields: payload is not a JSON object: %w", err)
+	}
+	names := make([]string, 0, len(payload))
+	for k := range payload {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ","), nil
 }
