@@ -3,12 +3,18 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/chanconf/chanconf/internal/cli"
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
 
 func main() {
-	os.Exit(int(cli.Main(os.Args[1:], iostreams.System(os.Getenv), os.Getenv)))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], iostreams.System(os.Getenv), os.Getenv)
+	stop()
+	os.Exit(int(code))
 }

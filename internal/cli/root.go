@@ -3,26 +3,35 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/cli/exitcodes"
+	"github.com/chanconf/chanconf/internal/cli/faults"
+	"github.com/chanconf/chanconf/internal/cli/lint"
+	"github.com/chanconf/chanconf/internal/cli/list"
+	"github.com/chanconf/chanconf/internal/cli/run"
+	"github.com/chanconf/chanconf/internal/cli/servereference"
 	"github.com/chanconf/chanconf/internal/cli/version"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
+	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
 	"github.com/spf13/cobra"
 )
 
 // Main runs chanconf with args (without the program name) and returns the exit code. main.go
-// only calls it and exits.
-func Main(args []string, ios *iostreams.IOStreams, getenv func(string) string) cmdutil.ExitCode {
+// only creates the signal-aware ctx, calls Main and exits; cancelling ctx (Ctrl-C) stops a run
+// cleanly, with its report written.
+func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) cmdutil.ExitCode {
 	f := NewFactory(ios, getenv)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	started := false
 	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	var usage *cmdutil.UsageError
 	if err != nil && !started && !errors.As(err, &usage) {
 		// cobra refused the command line (unknown command, wrong argument count) before any
@@ -37,9 +46,14 @@ func Main(args []string, ios *iostreams.IOStreams, getenv func(string) string) c
 	return code
 }
 
-// NewFactory builds the production Factory: real clock, the given environment, build info.
+// NewFactory builds the production Factory: real clock, the given environment, build info, the
+// embedded pack.
 func NewFactory(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory {
-	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: getenv, Version: "(devel)", Revision: "unknown", GoVersion: "unknown"}
+	f := &cmdutil.Factory{
+		IOStreams: ios, Now: time.Now, Getenv: getenv,
+		Version: "(devel)", Revision: "unknown", GoVersion: "unknown",
+		PackFS: esscv1.FS, PackRoot: esscv1.Root,
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		f.GoVersion = bi.GoVersion
 		if bi.Main.Version != "" {
@@ -65,6 +79,14 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
-	root.AddCommand(version.NewCmd(f, nil))
+	root.AddCommand(
+		run.NewCmd(f, nil),
+		list.NewCmd(f, nil),
+		lint.NewCmd(f, nil),
+		faults.NewCmd(f, nil),
+		servereference.NewCmd(f, nil),
+		version.NewCmd(f, nil),
+		exitcodes.NewCmd(f),
+	)
 	return root
 }

@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"io/fs"
 	"time"
 
 	"github.com/chanconf/chanconf/internal/iostreams"
@@ -18,4 +19,8 @@ type Factory struct {
 	Getenv func(string) string
 	// Version and Revision identify this build (from runtime/debug.ReadBuildInfo).
 	Version, Revision, GoVersion string
+	// PackFS is the spec pack compiled into the binary (at its root) and PackRoot its display
+	// name; commands use it when no pack directory is given.
+	PackFS   fs.FS
+	PackRoot string
 }

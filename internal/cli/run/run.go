@@ -1,0 +1,236 @@
+// Package run is `chanconf run`: it runs the unified specification (a spec pack) against a
+// channel, or against the embedded reference channel, and writes the certification reports.
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/chanconf/chanconf/internal/cmdutil"
+	"github.com/chanconf/chanconf/internal/iostreams"
+	"github.com/chanconf/chanconf/reports"
+	"github.com/chanconf/chanconf/specs"
+	"github.com/chanconf/chanconf/suites/runner"
+	"github.com/spf13/cobra"
+)
+
+// Environment variables that stand in for --target and --declaration (declared in
+// cmdutil.Env).
+const (
+	envTarget      = "CHANCONF_TARGET"
+	envDeclaration = "CHANCONF_DECLARATION"
+)
+
+// outDirLayout names the default report folder: chanconf-out/<UTC timestamp>/.
+const outDirLayout = "20060102T150405Z"
+
+// Options are the inputs of `chanconf run`: dependencies first, then flag values.
+type Options struct {
+	IO *iostreams.IOStreams
+	// Now is the clock (report times, the default output folder, the seed when none is given).
+	Now func() time.Time
+	// PackFS is the embedded pack and PackRoot its display name, used without --pack.
+	PackFS   fs.FS
+	PackRoot string
+	// Tool identifies this build in every report.
+	Tool reports.Tool
+
+	// Target (--target) is the channel's base URL and Declaration (--declaration) its declaration
+	// file; both or neither (then the embedded reference channel is tested).
+	Target, Declaration string
+	// PackDir (--pack) loads the pack from a directory instead of the embedded one.
+	PackDir string
+	// OutDir (--out) receives the reports; default chanconf-out/<UTC timestamp>/.
+	OutDir string
+	// LabelFilter, Focus and Profile select cases (see runner.Options); a filtered run is never
+	// CONFORMANT.
+	LabelFilter, Focus, Profile string
+	// Concurrency (--concurrency) is the worker-pool size for non-serial cases.
+	Concurrency int
+	// Seed (--seed) orders cases and generates personas; 0 picks one.
+	Seed int64
+	// RequestTimeout bounds one exchange, CaseTimeout one case (0: the defaults).
+	RequestTimeout, CaseTimeout time.Duration
+	// ReferenceFaults (--reference-fault) and ReferenceLatency start the embedded reference
+	// channel broken or slow; refused with --target.
+	ReferenceFaults  []string
+	ReferenceLatency time.Duration
+	// NoColor, Quiet and Verbose shape the console: Quiet prints only the verdict and the report
+	// paths, Verbose a line for every case.
+	NoColor, Quiet, Verbose bool
+}
+
+// NewCmd builds the command; runF replaces the run function in tests.
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{
+		IO: f.IOStreams, Now: f.Now, PackFS: f.PackFS, PackRoot: f.PackRoot,
+		Tool: reports.Tool{Name: "chanconf", Version: f.Version, Revision: f.Revision, GoVersion: f.GoVersion},
+	}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the unified specification against a channel and write the certification reports",
+		Long: `Run loads the spec pack (the embedded CAI v1 pack unless --pack is given), runs every
+selected case against the channel named by --target and --declaration (without them: the
+embedded reference channel, started on 127.0.0.1 over TLS), and writes report.json, junit.xml,
+report.html, evidence.har and findings.sarif into --out. The exit code is the verdict
+(see 'chanconf help exit-codes').`,
+		Example: `  chanconf run
+  chanconf run --target https://sandbox.example.com/cai/v1 --declaration channel.yaml
+  chanconf run --focus '^FUN-SES-001$' --reference-fault cache-control-missing`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fillFromEnv(cmd, opts, f.Getenv)
+			if err := validate(opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Target, "target", "", "base URL of the channel to test (needs --declaration; env "+envTarget+")")
+	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration file (needs --target; env "+envDeclaration+")")
+	fl.StringVar(&opts.PackDir, "pack", "", "load the spec pack from `DIR` instead of the embedded one")
+	fl.StringVar(&opts.OutDir, "out", "", "write the reports into `DIR` (default chanconf-out/<UTC timestamp>/)")
+	fl.StringVar(&opts.LabelFilter, "label-filter", "", "select cases by label (ginkgo label-filter syntax over IDs, clauses, level, suite, area, profile, labels)")
+	fl.StringVar(&opts.Focus, "focus", "", "select cases whose ID matches this regular expression")
+	fl.StringVar(&opts.Profile, "profile", "", "run only the cases of this profile (rest or graphql)")
+	fl.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "how many cases run at once")
+	fl.Int64Var(&opts.Seed, "seed", 0, "seed for case order and personas (0: chosen and recorded)")
+	fl.DurationVar(&opts.RequestTimeout, "request-timeout", 0, "bound on one HTTP exchange (default 10s)")
+	fl.DurationVar(&opts.CaseTimeout, "case-timeout", 0, "bound on every case instead of its own timeout")
+	fl.StringArrayVar(&opts.ReferenceFaults, "reference-fault", nil, "start the reference channel with this fault `NAME` (repeatable; see 'chanconf faults')")
+	fl.DurationVar(&opts.ReferenceLatency, "reference-latency", 0, "latency the reference channel adds to every response")
+	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the console")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the verdict and the report paths")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print a line for every case, passes included")
+	return cmd
+}
+
+// fillFromEnv takes --target and --declaration from the environment when the flags are absent.
+func fillFromEnv(cmd *cobra.Command, opts *Options, getenv func(string) string) {
+	if getenv == nil {
+		return
+	}
+	if !cmd.Flags().Changed("target") {
+		opts.Target = getenv(envTarget)
+	}
+	if !cmd.Flags().Changed("declaration") {
+		opts.Declaration = getenv(envDeclaration)
+	}
+}
+
+// validate refuses flag combinations that cannot mean anything, before anything starts.
+func validate(opts *Options) error {
+	switch {
+	case (opts.Target == "") != (opts.Declaration == ""):
+		return cmdutil.Usagef("--target and --declaration go together: give both to test a channel, or neither to test the embedded reference channel")
+	case opts.Target != "" && len(opts.ReferenceFaults) > 0:
+		return cmdutil.Usagef("--reference-fault applies only to the embedded reference channel, not to --target")
+	case opts.Target != "" && opts.ReferenceLatency != 0:
+		return cmdutil.Usagef("--reference-latency applies only to the embedded reference channel, not to --target")
+	case opts.Concurrency < 1:
+		return cmdutil.Usagef("--concurrency must be at least 1, got %d", opts.Concurrency)
+	case opts.Quiet && opts.Verbose:
+		return cmdutil.Usagef("--quiet and --verbose exclude each other")
+	case opts.RequestTimeout < 0 || opts.CaseTimeout < 0 || opts.ReferenceLatency < 0:
+		return cmdutil.Usagef("timeouts and latency must not be negative")
+	}
+	return cmdutil.CheckFaults(opts.ReferenceFaults)
+}
+
+// Run runs the pack and writes the reports. Its error carries the exit code: a
+// *cmdutil.VerdictError for a finished (or interrupted) run that is not CONFORMANT, a
+// *cmdutil.UsageError for bad input, anything else is a bug.
+func Run(ctx context.Context, opts *Options) error {
+	if err := validate(opts); err != nil {
+		return err
+	}
+	opts.IO.SetNoColor(opts.NoColor)
+	pack, err := cmdutil.LoadPack(cmdutil.PackSource{FS: opts.PackFS, Root: opts.PackRoot, Dir: opts.PackDir})
+	if err != nil {
+		return cmdutil.PackError(opts.IO.ErrOut, err)
+	}
+	seed := runner.ResolveSeed(opts.Seed, opts.Now)
+	selection := runner.Options{Pack: pack, LabelFilter: opts.LabelFilter, Focus: opts.Focus, Profile: opts.Profile, Seed: seed}
+	if _, err := runner.Preview(selection); err != nil {
+		return runnerError(err)
+	}
+	t, err := openTarget(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	outDir, err := prepareOutDir(opts)
+	if err != nil {
+		return err
+	}
+	return execute(ctx, opts, pack, t, selection, outDir)
+}
+
+// execute runs the selected cases against the open target, writes the reports and reports the
+// verdict.
+func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, outDir string) error {
+	caseRunner, err := newCaseRunner(ctx, opts, pack, t, sel.Seed)
+	if err != nil {
+		return err
+	}
+	defer caseRunner.close()
+	con := newConsole(opts)
+	ro := sel
+	ro.Runner = caseRunner.runner
+	ro.Concurrency = opts.Concurrency
+	ro.CaseTimeout = opts.CaseTimeout
+	ro.Target = t.reportTarget()
+	ro.Tool = opts.Tool
+	ro.Now = opts.Now
+	ro.Events = con.events(opts.Now)
+	ro.RerunCommand = rerunCommand(opts)
+	rep, runErr := runner.Run(ctx, ro)
+	if rep == nil {
+		return runnerError(runErr)
+	}
+	paths, err := writeReports(outDir, rep)
+	if err != nil {
+		return err
+	}
+	if err := con.summary(rep, paths); err != nil {
+		return err
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
+		return fmt.Errorf("run: %w (the report was written)", runErr)
+	}
+	if rep.Verdict == reports.Conformant {
+		return nil
+	}
+	return &cmdutil.VerdictError{Verdict: rep.Verdict, Code: cmdutil.ExitFor(rep.Verdict)}
+}
+
+// runnerError classifies an error of the runner: a bad filter is the user's input (exit 2).
+func runnerError(err error) error {
+	var usage *runner.UsageError
+	if errors.As(err, &usage) {
+		return &cmdutil.UsageError{Err: err}
+	}
+	return fmt.Errorf("run: %w", err)
+}
+
+// prepareOutDir creates the report folder before anything runs, so that a run is never lost to
+// an unwritable --out at the end.
+func prepareOutDir(opts *Options) (string, error) {
+	dir := opts.OutDir
+	if dir == "" {
+		dir = filepath.Join("chanconf-out", opts.Now().UTC().Format(outDirLayout))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", cmdutil.Usagef("--out: %w", err)
+	}
+	return dir, nil
+}

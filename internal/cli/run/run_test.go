@@ -1,0 +1,224 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chanconf/chanconf/internal/cli/clitest"
+	"github.com/chanconf/chanconf/internal/cmdutil"
+	"github.com/chanconf/chanconf/internal/iostreams"
+	"github.com/chanconf/chanconf/reports"
+	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
+)
+
+func TestNewCmdRun(t *testing.T) {
+	env := map[string]string{}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    func(*Options) bool
+		wantErr string
+	}{
+		{name: "defaults", args: nil, want: func(o *Options) bool {
+			return o.Concurrency == 16 && o.Target == "" && o.OutDir == "" && !o.Quiet && o.Seed == 0
+		}},
+		{name: "every flag", args: []string{"--target", "https://c.example/cai/v1", "--declaration", "d.yaml",
+			"--pack", "p", "--out", "o", "--label-filter", "smoke", "--focus", "SES", "--profile", "rest",
+			"--concurrency", "4", "--seed", "7", "--request-timeout", "2s", "--case-timeout", "1m",
+			"--no-color", "--quiet"},
+			want: func(o *Options) bool {
+				return o.Target == "https://c.example/cai/v1" && o.Declaration == "d.yaml" && o.PackDir == "p" &&
+					o.OutDir == "o" && o.LabelFilter == "smoke" && o.Focus == "SES" && o.Profile == "rest" &&
+					o.Concurrency == 4 && o.Seed == 7 && o.RequestTimeout == 2*time.Second &&
+					o.CaseTimeout == time.Minute && o.NoColor && o.Quiet
+			}},
+		{name: "faults repeat", args: []string{"--reference-fault", "hsts-missing", "--reference-fault", "bola-card", "--reference-latency", "20ms"},
+			want: func(o *Options) bool {
+				return slices.Equal(o.ReferenceFaults, []string{"hsts-missing", "bola-card"}) && o.ReferenceLatency == 20*time.Millisecond
+			}},
+		{name: "target from the environment", env: map[string]string{envTarget: "https://e.example/cai/v1", envDeclaration: "e.yaml"},
+			want: func(o *Options) bool { return o.Target == "https://e.example/cai/v1" && o.Declaration == "e.yaml" }},
+		{name: "flags win over the environment", args: []string{"--target", "https://f.example/cai/v1", "--declaration", "f.yaml"},
+			env:  map[string]string{envTarget: "https://e.example/cai/v1", envDeclaration: "e.yaml"},
+			want: func(o *Options) bool { return o.Target == "https://f.example/cai/v1" && o.Declaration == "f.yaml" }},
+		{name: "target alone", args: []string{"--target", "https://c.example/cai/v1"}, wantErr: "go together"},
+		{name: "declaration alone", args: []string{"--declaration", "d.yaml"}, wantErr: "go together"},
+		{name: "fault with target", args: []string{"--target", "https://c", "--declaration", "d", "--reference-fault", "hsts-missing"}, wantErr: "only to the embedded"},
+		{name: "latency with target", args: []string{"--target", "https://c", "--declaration", "d", "--reference-latency", "1s"}, wantErr: "only to the embedded"},
+		{name: "unknown fault", args: []string{"--reference-fault", "nope"}, wantErr: `unknown fault "nope"`},
+		{name: "zero concurrency", args: []string{"--concurrency", "0"}, wantErr: "at least 1"},
+		{name: "quiet and verbose", args: []string{"-q", "-v"}, wantErr: "exclude each other"},
+		{name: "argument", args: []string{"extra"}, wantErr: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			e := env
+			if tt.env != nil {
+				e = tt.env
+			}
+			f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return e[k] }}
+			var got *Options
+			cmd := NewCmd(f, func(o *Options) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(ios.Out)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil || !tt.want(got) {
+				t.Fatalf("error %v, options %+v", err, got)
+			}
+		})
+	}
+}
+
+// testOptions are the options of a run of the mini pack against the embedded reference channel.
+func testOptions(t *testing.T) (opts *Options, out, errOut *bytes.Buffer) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	return &Options{
+		IO: ios, Now: time.Now, PackFS: esscv1.FS, PackRoot: esscv1.Root,
+		Tool:    reports.Tool{Name: "chanconf", Version: "test"},
+		PackDir: clitest.MiniPack(t), OutDir: t.TempDir(), Concurrency: 4,
+	}, out, errOut
+}
+
+func TestRunRun(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   func(*Options)
+		wantCode cmdutil.ExitCode
+		wantErr  []string // lines ErrOut must contain
+		exact    bool     // ErrOut must be exactly wantErr
+	}{
+		{name: "conformant, quiet", change: func(o *Options) { o.Quiet = true }, wantCode: cmdutil.ExitConformant,
+			wantErr: []string{"verdict: CONFORMANT", "report: OUT/report.json", "report: OUT/junit.xml", "report: OUT/report.html",
+				"report: OUT/evidence.har", "report: OUT/findings.sarif"}, exact: true},
+		{name: "fault, summary", change: func(o *Options) { o.ReferenceFaults = []string{"cache-control-missing"} },
+			wantCode: cmdutil.ExitNonconformant,
+			wantErr: []string{"SEC-HDR-901\tFAIL\t", "FAIL SEC-HDR-901  Responses forbid caching", "  clauses: CAI-11.2 (MUST)",
+				"verdict: NONCONFORMANT", "report: OUT/findings.sarif"}},
+		{name: "filtered run is incomplete", change: func(o *Options) { o.Focus = "^FUN-HLT-901$"; o.Quiet = true },
+			wantCode: cmdutil.ExitIncomplete, wantErr: []string{"verdict: INCOMPLETE"}},
+		{name: "broken pack", change: func(o *Options) { o.PackDir = clitest.BrokenPack(t) }, wantCode: cmdutil.ExitUsage,
+			wantErr: []string{"FUN-BRK-901: clauses[1]: unknown clause"}},
+		{name: "bad label filter", change: func(o *Options) { o.LabelFilter = "((" }, wantCode: cmdutil.ExitUsage},
+		{name: "unknown profile", change: func(o *Options) { o.Profile = "soap" }, wantCode: cmdutil.ExitUsage},
+		{name: "missing declaration", change: func(o *Options) { o.Target = "https://127.0.0.1:1/cai/v1"; o.Declaration = "/no/such.yaml" },
+			wantCode: cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts, out, stderr := testOptions(t)
+			tt.change(opts)
+			err := Run(t.Context(), opts)
+			if got := cmdutil.Classify(err); got != tt.wantCode {
+				t.Fatalf("exit %d (%v), want %d", got, err, tt.wantCode)
+			}
+			errOut := strings.ReplaceAll(stderr.String(), opts.OutDir, "OUT")
+			for _, want := range tt.wantErr {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut)
+				}
+			}
+			if tt.exact && errOut != strings.Join(tt.wantErr, "\n")+"\n" {
+				t.Errorf("quiet stderr is\n%s\nwant only the verdict and the paths", errOut)
+			}
+			if out.Len() != 0 {
+				t.Errorf("run wrote to stdout: %q", out)
+			}
+		})
+	}
+}
+
+func TestRunRunDefaultOutDir(t *testing.T) {
+	t.Chdir(t.TempDir())
+	opts, _, _ := testOptions(t)
+	opts.OutDir, opts.Quiet = "", true
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatal(err)
+	}
+	found, err := filepath.Glob(filepath.Join("chanconf-out", "*", "report.json"))
+	if err != nil || len(found) != 1 || !regexp.MustCompile(`^chanconf-out/\d{8}T\d{6}Z/report\.json$`).MatchString(filepath.ToSlash(found[0])) {
+		t.Fatalf("reports %v (%v), want one chanconf-out/<UTC timestamp>/report.json", found, err)
+	}
+}
+
+func TestRerunCommand(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"reference", Options{}, "chanconf run --focus '^FUN-SES-001$'"},
+		{"faults and pack", Options{PackDir: "my pack", ReferenceFaults: []string{"hsts-missing", "bola-card"}},
+			"chanconf run --focus '^FUN-SES-001$' --pack 'my pack' --reference-fault hsts-missing --reference-fault bola-card"},
+		{"candidate", Options{Target: "https://c.example/cai/v1", Declaration: "it's.yaml"},
+			`chanconf run --focus '^FUN-SES-001$' --target https://c.example/cai/v1 --declaration 'it'\''s.yaml'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rerunCommand(&tt.opts)("FUN-SES-001"); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	if got := rerunCommand(&Options{})("A.B+1"); got != `chanconf run --focus '^A\.B\+1$'` {
+		t.Errorf("regexp metacharacters of an ID not escaped: %s", got)
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	trusted := httptest.NewTLSServer(http.NotFoundHandler())
+	defer trusted.Close()
+	trust := trusted.Client().Transport.(*http.Transport).TLSClientConfig
+	systemRoots := &tls.Config{MinVersion: tls.VersionTLS12}
+	tests := []struct {
+		name    string
+		url     string
+		conf    *tls.Config
+		wantErr string
+	}{
+		{"reachable and trusted", trusted.URL, trust, ""},
+		{"untrusted certificate", trusted.URL, systemRoots, "certificate"},
+		{"closed port", "https://" + clitest.ClosedAddr(t), trust, "refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = preflight(t.Context(), u, tt.conf, 5*time.Second)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	u, _ := url.Parse(trusted.URL)
+	if err := preflight(ctx, u, &tls.Config{}, time.Second); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled pre-flight: %v", err)
+	}
+}
