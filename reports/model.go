@@ -37,9 +37,21 @@ type Report struct {
 	Verdict Verdict  `json:"verdict"`
 	Reasons []string `json:"reasons,omitempty"`
 	Summary Summary  `json:"summary"`
-	Cases   Cases    `json:"cases"`
+	// Eligibility is whether the run can back a certificate (internal/certify decides; `run`
+	// fills it, `verify` recomputes it). Absent in reports written before it was computed.
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
+	Cases       Cases        `json:"cases"`
 	// Exchanges are the recorded HTTP exchanges (redacted), referenced by Case.Evidence.
 	Exchanges []Exchange `json:"-"`
+}
+
+// Eligibility says whether a run can back a certificate, and every reason it cannot. A
+// CONFORMANT verdict is necessary but not sufficient: a filtered, waived or re-run report, or
+// one made with an unapproved pack, is never certifiable.
+type Eligibility struct {
+	Certifiable bool `json:"certifiable"`
+	// Reasons lists every cause that keeps the run from certifying (empty when Certifiable).
+	Reasons []string `json:"reasons"`
 }
 
 // Tool identifies the harness build.

@@ -44,6 +44,7 @@ func sampleReport() *Report {
 		Concurrency: 4,
 		StartedAt:   t0,
 		FinishedAt:  t0.Add(12*time.Second + 345*time.Millisecond),
+		Eligibility: &Eligibility{Certifiable: false, Reasons: []string{"waivers were applied (waivers.yaml)"}},
 		Cases:       sampleCases(),
 		Exchanges:   sampleExchanges(),
 	}

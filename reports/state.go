@@ -20,19 +20,23 @@ const (
 	Waived        // a FAIL turned into WAIVED by a waiver (never certifiable)
 )
 
-var stateNames = []string{"INVALID", "PASS", "FAIL", "WARN", "SKIP", "ERROR", "WAIVED"}
+// stateNames returns the names of the states, indexed by State.
+func stateNames() []string {
+	return []string{"INVALID", "PASS", "FAIL", "WARN", "SKIP", "ERROR", "WAIVED"}
+}
 
 // String returns the upper-case name used in every report.
 func (s State) String() string {
-	if s < 0 || int(s) >= len(stateNames) {
+	names := stateNames()
+	if s < 0 || int(s) >= len(names) {
 		return fmt.Sprintf("State(%d)", int(s))
 	}
-	return stateNames[s]
+	return names[s]
 }
 
 // ParseState is the inverse of String.
 func ParseState(name string) (State, error) {
-	for i, n := range stateNames {
+	for i, n := range stateNames() {
 		if n == name && i != 0 {
 			return State(i), nil
 		}
@@ -65,19 +69,21 @@ const (
 	Nonconformant                // a MUST case failed
 )
 
-var verdictNames = []string{"INCOMPLETE", "CONFORMANT", "NONCONFORMANT"}
+// verdictNames returns the names of the verdicts, indexed by Verdict.
+func verdictNames() []string { return []string{"INCOMPLETE", "CONFORMANT", "NONCONFORMANT"} }
 
 // String returns the upper-case name used in every report.
 func (v Verdict) String() string {
-	if v < 0 || int(v) >= len(verdictNames) {
+	names := verdictNames()
+	if v < 0 || int(v) >= len(names) {
 		return fmt.Sprintf("Verdict(%d)", int(v))
 	}
-	return verdictNames[v]
+	return names[v]
 }
 
 // ParseVerdict is the inverse of String.
 func ParseVerdict(name string) (Verdict, error) {
-	for i, n := range verdictNames {
+	for i, n := range verdictNames() {
 		if n == name {
 			return Verdict(i), nil
 		}

@@ -33,11 +33,6 @@ type structInfo struct {
 	pos    int            // index of the Pos field, or -1
 }
 
-var (
-	yamlNodeType = reflect.TypeFor[yaml.Node]()
-	posType      = reflect.TypeFor[Pos]()
-)
-
 // newDecoder returns a decoder for one file sharing the collector and the struct cache.
 func newDecoder(file string, c *collector, info map[reflect.Type]*structInfo) *decoder {
 	return &decoder{file: file, c: c, pos: map[string]Pos{}, info: info}
@@ -62,7 +57,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
 		return
 	}
 	switch {
-	case v.Type() == yamlNodeType:
+	case v.Type() == reflect.TypeFor[yaml.Node]():
 		v.Set(reflect.ValueOf(*n))
 	case v.Kind() == reflect.Pointer:
 		d.decodePointer(n, v, field)
@@ -223,7 +218,7 @@ func (d *decoder) structInfo(t reflect.Type) *structInfo {
 	si := &structInfo{fields: map[string]int{}, pos: -1}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Name == "Pos" && f.Type == posType {
+		if f.Name == "Pos" && f.Type == reflect.TypeFor[Pos]() {
 			si.pos = i
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")

@@ -172,7 +172,7 @@ type operatorKeys struct {
 
 // handle takes key when it is an operator.
 func (o *operatorKeys) handle(key string, val *yaml.Node, f string) bool {
-	if !slices.Contains(Operators, key) {
+	if !slices.Contains(Operators(), key) {
 		return false
 	}
 	o.seen = append(o.seen, key)
@@ -192,7 +192,7 @@ func (o *operatorKeys) check(n *yaml.Node, field string) {
 	switch len(o.seen) {
 	case 1:
 	case 0:
-		o.d.errorf(n, field, "no operator (want exactly one of %s)", strings.Join(Operators, ", "))
+		o.d.errorf(n, field, "no operator (want exactly one of %s)", strings.Join(Operators(), ", "))
 	default:
 		o.d.errorf(n, field, "%d operators (%s); want exactly one", len(o.seen), strings.Join(o.seen, ", "))
 	}
@@ -201,13 +201,13 @@ func (o *operatorKeys) check(n *yaml.Node, field string) {
 // decodeNode decodes an Assert: its fields plus exactly one operator key.
 func (a *Assert) decodeNode(d *decoder, n *yaml.Node, field string) {
 	ops := &operatorKeys{d: d, op: &a.Op, value: &a.Value}
-	d.decodeStruct(n, reflect.ValueOf(a).Elem(), field, &extraKeys{names: Operators, handle: ops.handle})
+	d.decodeStruct(n, reflect.ValueOf(a).Elem(), field, &extraKeys{names: Operators(), handle: ops.handle})
 	ops.check(n, field)
 }
 
 // decodeNode decodes a HeaderAssert: the header name plus exactly one operator key.
 func (h *HeaderAssert) decodeNode(d *decoder, n *yaml.Node, field string) {
 	ops := &operatorKeys{d: d, op: &h.Op, value: &h.Value}
-	d.decodeStruct(n, reflect.ValueOf(h).Elem(), field, &extraKeys{names: Operators, handle: ops.handle})
+	d.decodeStruct(n, reflect.ValueOf(h).Elem(), field, &extraKeys{names: Operators(), handle: ops.handle})
 	ops.check(n, field)
 }

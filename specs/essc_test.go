@@ -15,7 +15,7 @@ import (
 // left unchecked (nil) here; `chanconf lint` passes the real registries.
 func esscOptions() specs.LoadOptions {
 	funcs := engine.TemplateFuncs()
-	for _, name := range []string{"realNameToken", "faceToken", "qrClaim"} {
+	for _, name := range []string{"realNameToken", "faceToken", "qrClaim", "qrVerify", "qrFields"} {
 		funcs[name] = standIn
 	}
 	return specs.LoadOptions{Root: esscv1.Root, Funcs: funcs, Platforms: []string{"essc"}}

@@ -94,7 +94,7 @@ func (li *linter) manifest() {
 	}
 	li.unsigned()
 	for name, text := range m.SessionHeaders {
-		li.tpl.check(text, &tplScope{roots: sessionRoots}, func(err error) {
+		li.tpl.check(text, &tplScope{roots: sessionRoots()}, func(err error) {
 			li.merr("sessionHeaders."+name, "%v", err)
 		})
 	}

@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// jsonTypes are the operands of the type operator.
-var jsonTypes = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
+// jsonTypes returns the operands of the type operator.
+func jsonTypes() []string {
+	return []string{"string", "number", "integer", "boolean", "object", "array", "null"}
+}
 
 // expect checks a step's expectations; vars include the step's own captures.
 func (cl *caseLinter) expect(f string, s *Step, vars map[string]bool) {
@@ -70,8 +72,8 @@ func (cl *caseLinter) masked(f string, m *MaskAssert) {
 		cl.errf(f+".path", "missing path")
 	}
 	cl.jsonPath(f+".path", m.Path)
-	if !slices.Contains(MaskKinds, m.Kind) {
-		cl.errf(f+".kind", "unknown masked kind %q (want one of %s)", m.Kind, strings.Join(MaskKinds, ", "))
+	if !slices.Contains(MaskKinds(), m.Kind) {
+		cl.errf(f+".kind", "unknown masked kind %q (want one of %s)", m.Kind, strings.Join(MaskKinds(), ", "))
 	}
 	if m.Of == "" {
 		cl.errf(f+".of", "missing of (the persona whose datum is masked)")
@@ -96,8 +98,8 @@ func (cl *caseLinter) operand(f, op string, v *Value, vars map[string]bool) {
 	case "matches", "notMatches":
 		cl.pattern(f, v, template)
 	case "type":
-		if v.Kind != KindString || !slices.Contains(jsonTypes, v.Str) {
-			cl.errf(f, "type takes one of %s", strings.Join(jsonTypes, ", "))
+		if v.Kind != KindString || !slices.Contains(jsonTypes(), v.Str) {
+			cl.errf(f, "type takes one of %s", strings.Join(jsonTypes(), ", "))
 		}
 	case "lt", "le", "gt", "ge", "len":
 		cl.number(f, op, v, template)

@@ -19,9 +19,9 @@ var methodPattern = regexp.MustCompile(`^[A-Z]+$`)
 // may also use the step's own captures (they are evaluated after the response).
 func (cl *caseLinter) step(i int, s *Step) {
 	f := "steps[" + strconv.Itoa(i) + "]"
-	cl.roots = caseRoots
+	cl.roots = caseRoots()
 	if s.As != "" {
-		cl.roots = sessionRoots
+		cl.roots = sessionRoots()
 	}
 	cl.stepHeader(f, s)
 	switch {
@@ -99,8 +99,8 @@ func (cl *caseLinter) sign(f string, s *Step) {
 	case s.Call != nil && slices.Contains(cl.li.m.Unsigned, s.Call.Operation):
 		cl.errf(f, "operation %q is unsigned (manifest unsigned); sign has no effect", s.Call.Operation)
 	}
-	if !slices.Contains(SignModes, sg.Mode) {
-		cl.errf(f+".mode", "unknown sign mode %q (want one of %s)", sg.Mode, strings.Join(SignModes, ", "))
+	if !slices.Contains(SignModes(), sg.Mode) {
+		cl.errf(f+".mode", "unknown sign mode %q (want one of %s)", sg.Mode, strings.Join(SignModes(), ", "))
 	}
 	if (sg.Mode == "timestamp-offset") != (sg.Offset != 0) {
 		cl.errf(f+".offset", "offset is required by, and only allowed with, mode timestamp-offset")

@@ -8,18 +8,20 @@ import (
 	"text/template/parse"
 )
 
-// Template data roots, as the engine provides them: personas, captured variables, the
-// declaration and the run ID; a step with `as:` (and so the session headers) also has .persona
-// and .session.
-var (
-	caseRoots    = []string{"p", "v", "d", "run"}
-	sessionRoots = []string{"p", "v", "d", "run", "persona", "session"}
-)
+// caseRoots returns the template data roots, as the engine provides them: personas, captured
+// variables, the declaration and the run ID.
+func caseRoots() []string { return []string{"p", "v", "d", "run"} }
 
-// builtinFuncs are text/template's predefined functions; parsing directly with text/template/parse
-// needs them spelled out.
-var builtinFuncs = []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
-	"print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"}
+// sessionRoots returns the roots of a step with `as:` (and so the session headers): caseRoots
+// plus .persona and .session.
+func sessionRoots() []string { return append(caseRoots(), "persona", "session") }
+
+// builtinFuncs returns text/template's predefined functions; parsing directly with
+// text/template/parse needs them spelled out.
+func builtinFuncs() []string {
+	return []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
+		"print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"}
+}
 
 // templateParser parses pack templates with the function names of LoadOptions.Funcs.
 type templateParser struct {
@@ -30,7 +32,7 @@ type templateParser struct {
 // newTemplateParser prepares parsing; with nil funcs, function names are not checked.
 func newTemplateParser(funcs template.FuncMap) *templateParser {
 	builtins := map[string]any{}
-	for _, name := range builtinFuncs {
+	for _, name := range builtinFuncs() {
 		builtins[name] = true // only presence matters to the parser
 	}
 	tp := &templateParser{funcs: []map[string]any{builtins}}

@@ -20,6 +20,9 @@ import (
 	"github.com/chanconf/chanconf/specs"
 )
 
+// update rewrites the golden files: go test ./specs -update.
+//
+//codecheck:allow mutable-global the -update flag must be registered before the testing package parses flags
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // standIn is a template function that only has to exist: lint never executes templates.

@@ -211,15 +211,18 @@ type ProbeCall struct {
 	With yaml.Node `yaml:"with"`
 }
 
-// SignModes are the values SignSpec.Mode may take; the platform implements each.
-var SignModes = []string{"none", "drop-signature", "corrupt", "wrong-key", "wrong-signer-id", "raw-rs",
-	"timestamp-offset", "reuse-nonce", "wrong-channel", "drop-timestamp", "drop-nonce", "drop-channel"}
+// SignModes returns the values SignSpec.Mode may take; the platform implements each. Each call
+// returns a fresh slice.
+func SignModes() []string {
+	return []string{"none", "drop-signature", "corrupt", "wrong-key", "wrong-signer-id", "raw-rs",
+		"timestamp-offset", "reuse-nonce", "wrong-channel", "drop-timestamp", "drop-nonce", "drop-channel"}
+}
 
 // AnyProfile is the Case.Profile of a case that applies whatever profiles the channel declared.
 const AnyProfile = "any"
 
-// MaskKinds are the values MaskAssert.Kind may take.
-var MaskKinds = []string{"idNo", "name", "phone", "bankAccount"}
+// MaskKinds returns the values MaskAssert.Kind may take (a fresh slice).
+func MaskKinds() []string { return []string{"idNo", "name", "phone", "bankAccount"} }
 
 // SignSpec selects a signing tamper mode for negative message-security tests.
 type SignSpec struct {
@@ -266,9 +269,11 @@ type Assert struct {
 	Pos   Pos    `yaml:"-"`
 }
 
-// The assertion operators a pack may use.
-var Operators = []string{"equals", "notEquals", "matches", "notMatches", "exists", "absent",
-	"type", "lt", "le", "gt", "ge", "contains", "notContains", "len"}
+// Operators returns the assertion operators a pack may use (a fresh slice).
+func Operators() []string {
+	return []string{"equals", "notEquals", "matches", "notMatches", "exists", "absent",
+		"type", "lt", "le", "gt", "ge", "contains", "notContains", "len"}
+}
 
 // HeaderAssert is an assertion on one response header (case-insensitive name).
 type HeaderAssert struct {

@@ -74,12 +74,14 @@ func (e *DeclarationError) Error() string {
 // Unwrap returns the problem.
 func (e *DeclarationError) Unwrap() error { return e.Err }
 
-// Declaration field names, as written in YAML.
-var declFields = []string{"caiVersion", "channelNo", "name", "baseURL", "profiles", "regions",
-	"level2", "certificate", "raRoot", "sandbox"}
+// declFields returns the declaration's field names, as written in YAML.
+func declFields() []string {
+	return []string{"caiVersion", "channelNo", "name", "baseURL", "profiles", "regions",
+		"level2", "certificate", "raRoot", "sandbox"}
+}
 
-// sandboxFields are the keys of the sandbox section.
-var sandboxFields = []string{"dataKey", "qrLifetimeSeconds", "tlsCA"}
+// sandboxFields returns the keys of the sandbox section.
+func sandboxFields() []string { return []string{"dataKey", "qrLifetimeSeconds", "tlsCA"} }
 
 // LoadDeclaration reads and parses a declaration file; see ParseDeclaration.
 func LoadDeclaration(path string) (*Declaration, error) {
@@ -107,9 +109,9 @@ func ParseDeclaration(name string, data []byte) (*Declaration, error) {
 		return nil, &DeclarationError{File: name, Line: root.Line, Field: "(document)", Err: errors.New("must be a mapping")}
 	}
 	d.lines[""] = root.Line
-	errs := d.decodeMapping(root, "", declFields, d.topTarget)
+	errs := d.decodeMapping(root, "", declFields(), d.topTarget)
 	if sb := findKey(root, "sandbox"); sb != nil && sb.Kind == yaml.MappingNode {
-		errs = append(errs, d.decodeMapping(sb, "sandbox.", sandboxFields, d.sandboxTarget)...)
+		errs = append(errs, d.decodeMapping(sb, "sandbox.", sandboxFields(), d.sandboxTarget)...)
 	}
 	// Validate too, but do not report a field twice: one whose decoding failed is only
 	// reported with the decoding problem.

@@ -1,8 +1,5 @@
 package cai
 
-// idWeights are the GB 11643-1999 weights of the first 17 characters.
-var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
 // idCheckChars maps the weighted sum modulo 11 to the check character.
 const idCheckChars = "10X98765432"
 
@@ -12,13 +9,15 @@ func CheckChar(first17 string) byte {
 	if len(first17) != 17 {
 		return 0
 	}
+	// The GB 11643-1999 weights of the first 17 characters.
+	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		c := first17[i]
 		if c < '0' || c > '9' {
 			return 0
 		}
-		sum += int(c-'0') * idWeights[i]
+		sum += int(c-'0') * weights[i]
 	}
 	return idCheckChars[sum%11]
 }

@@ -30,12 +30,12 @@ func EncodeQR(priv *sm2.PrivateKey, channelNo string, p QRPayload) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("qr payload: %w", err)
 	}
-	in := QRPrefix + b64url.EncodeToString(pj)
+	in := QRPrefix + b64url().EncodeToString(pj)
 	sig, err := SignDER(priv, channelNo, []byte(in))
 	if err != nil {
 		return "", fmt.Errorf("qr: %w", err)
 	}
-	return in + "." + b64url.EncodeToString(sig), nil
+	return in + "." + b64url().EncodeToString(sig), nil
 }
 
 // QRPayloadJSON returns the raw JSON payload of a QR code without checking its fields, so a
@@ -49,7 +49,7 @@ func QRPayloadJSON(code string) ([]byte, error) {
 	if len(parts) != 2 {
 		return nil, codeErr(CodeQRInvalid, "qr: %w: %d parts after the prefix, want 2", ErrMalformed, len(parts))
 	}
-	raw, err := b64url.DecodeString(parts[0])
+	raw, err := b64url().DecodeString(parts[0])
 	if err != nil {
 		return nil, codeErr(CodeQRInvalid, "qr payload: %w: not base64url: %v", ErrMalformed, err)
 	}
@@ -68,7 +68,7 @@ func ParseQR(code string) (QRPayload, []byte, []byte, error) {
 		return p, nil, nil, codeErr(CodeQRInvalid, "qr payload: %w", err)
 	}
 	last := strings.LastIndexByte(code, '.')
-	sig, err := b64url.DecodeString(code[last+1:])
+	sig, err := b64url().DecodeString(code[last+1:])
 	if err != nil {
 		return p, nil, nil, codeErr(CodeQRInvalid, "qr signature: %w: %v", ErrMalformed, err)
 	}

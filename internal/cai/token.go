@@ -31,8 +31,8 @@ type Claims struct {
 	PII string `json:"pii,omitempty"`
 }
 
-// b64url is the token and QR encoding: base64url without padding.
-var b64url = base64.RawURLEncoding.Strict()
+// b64url returns the token and QR encoding: base64url without padding, strict.
+func b64url() *base64.Encoding { return base64.RawURLEncoding.Strict() }
 
 // TokenSigningInput returns B64URL(header) "." B64URL(claims), the bytes a token signature covers.
 func TokenSigningInput(h TokenHeader, c Claims) (string, error) {
@@ -44,7 +44,7 @@ func TokenSigningInput(h TokenHeader, c Claims) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("token claims: %w", err)
 	}
-	return b64url.EncodeToString(hj) + "." + b64url.EncodeToString(cj), nil
+	return b64url().EncodeToString(hj) + "." + b64url().EncodeToString(cj), nil
 }
 
 // AssembleToken joins header, claims and an arbitrary signature (possibly empty or not SM2) into
@@ -54,7 +54,7 @@ func AssembleToken(h TokenHeader, c Claims, sig []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return in + "." + b64url.EncodeToString(sig), nil
+	return in + "." + b64url().EncodeToString(sig), nil
 }
 
 // EncodeToken signs h and c with the verifier's key (default signer ID) and returns the compact
@@ -68,7 +68,7 @@ func EncodeToken(priv *sm2.PrivateKey, h TokenHeader, c Claims) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
 	}
-	return in + "." + b64url.EncodeToString(sig), nil
+	return in + "." + b64url().EncodeToString(sig), nil
 }
 
 // ParseToken splits and decodes a compact token without verifying anything but its syntax.
@@ -84,7 +84,7 @@ func ParseToken(tok string) (h TokenHeader, c Claims, signingInput []byte, sig [
 	if err := decodeJSONPart(parts[1], &c, false); err != nil {
 		return h, c, nil, nil, codeErr(CodeTokenInvalid, "token claims: %w", err)
 	}
-	sig, err = b64url.DecodeString(parts[2])
+	sig, err = b64url().DecodeString(parts[2])
 	if err != nil {
 		return h, c, nil, nil, codeErr(CodeTokenInvalid, "token signature: %w: %v", ErrMalformed, err)
 	}
@@ -93,7 +93,7 @@ func ParseToken(tok string) (h TokenHeader, c Claims, signingInput []byte, sig [
 
 // decodeJSONPart decodes one base64url JSON part; strict rejects unknown fields.
 func decodeJSONPart(part string, v any, strict bool) error {
-	raw, err := b64url.DecodeString(part)
+	raw, err := b64url().DecodeString(part)
 	if err != nil {
 		return fmt.Errorf("%w: not base64url: %v", ErrMalformed, err)
 	}

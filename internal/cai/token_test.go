@@ -28,7 +28,7 @@ func TestTokenRoundTrip(t *testing.T) {
 		t.Fatalf("VerifyToken = %+v %+v", h, got)
 	}
 	hdr := strings.Split(tok, ".")[0]
-	if hdr != b64url.EncodeToString([]byte(`{"alg":"SM2SM3","typ":"CAI-RN"}`)) {
+	if hdr != b64url().EncodeToString([]byte(`{"alg":"SM2SM3","typ":"CAI-RN"}`)) {
 		t.Fatalf("header part %s is not the standard's JSON in key order", hdr)
 	}
 	if err := CheckTyp(h, TypRealName); err != nil {
@@ -124,7 +124,7 @@ func TestQR(t *testing.T) {
 		t.Fatalf("payload JSON %s not in the standard's key order", raw)
 	}
 	otherSigned, _ := EncodeQR(other, "1000000001", p)
-	extra := QRPrefix + b64url.EncodeToString([]byte(`{"v":1,"ch":"1","cid":"c","qid":"q","iat":1,"exp":2,"idNo":"x"}`)) + ".AAAA"
+	extra := QRPrefix + b64url().EncodeToString([]byte(`{"v":1,"ch":"1","cid":"c","qid":"q","iat":1,"exp":2,"idNo":"x"}`)) + ".AAAA"
 	parts := strings.Split(code, ".")
 	tests := []struct {
 		name string
@@ -136,7 +136,7 @@ func TestQR(t *testing.T) {
 		{"wrong key", otherSigned, "1000000001", ErrBadSignature},
 		{"no prefix", strings.TrimPrefix(code, QRPrefix), "1000000001", ErrMalformed},
 		{"extra field", extra, "1000000001", ErrMalformed},
-		{"payload swapped", QRPrefix + b64url.EncodeToString([]byte(`{"v":1,"ch":"1000000001","cid":"card-2","qid":"qid-1","iat":1700000000000,"exp":1700000005000}`)) + "." + parts[2], "1000000001", ErrBadSignature},
+		{"payload swapped", QRPrefix + b64url().EncodeToString([]byte(`{"v":1,"ch":"1000000001","cid":"card-2","qid":"qid-1","iat":1700000000000,"exp":1700000005000}`)) + "." + parts[2], "1000000001", ErrBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ func TestRequestBuilding(t *testing.T) {
 	s := newStub(t)
 	e := newExec(t, s)
 	c := oneCase("REQ-001",
-		specs.Step{Name: "create", Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ .p.alice.name }}"}`), Headers: bearer},
+		specs.Step{Name: "create", Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ .p.alice.name }}"}`), Headers: bearer()},
 			As:      "alice",
 			Capture: []specs.Capture{{Var: "id", Path: "$.id"}}},
 		specs.Step{Name: "call", As: "alice", Call: &specs.Call{Operation: "echo",
@@ -113,8 +113,8 @@ func TestRequestBuilding(t *testing.T) {
 
 func boolPtr(b bool) *bool { return &b }
 
-// bearer is the credential createThing requires (a session secret the redactor knows).
-var bearer = map[string]string{"Authorization": "Bearer " + sessionSecret}
+// bearer returns the credential createThing requires (a session secret the redactor knows).
+func bearer() map[string]string { return map[string]string{"Authorization": "Bearer " + sessionSecret} }
 
 func TestSkipUndeclaredProfile(t *testing.T) {
 	s := newStub(t)
@@ -178,7 +178,7 @@ func TestCapturesAcrossSteps(t *testing.T) {
 	s := newStub(t)
 	e := newExec(t, s)
 	c := oneCase("CAP-1",
-		specs.Step{Name: "create", As: "alice", Call: &specs.Call{Operation: "createThing", Body: val(t, "{name: n}"), Headers: bearer},
+		specs.Step{Name: "create", As: "alice", Call: &specs.Call{Operation: "createThing", Body: val(t, "{name: n}"), Headers: bearer()},
 			Capture: []specs.Capture{{Var: "id", Path: "$.id"}, {Var: "rid", Header: "x-request-id"}}},
 		specs.Step{Name: "read", Call: &specs.Call{Operation: "getThing", PathParams: map[string]string{"thingId": "{{ .v.id }}-{{ .v.rid }}"}},
 			Expect: specs.Expect{JSON: []specs.Assert{{Path: "$.id", Op: "equals", Value: val(t, "t-1-req-1")}}}},
@@ -266,7 +266,7 @@ func TestSigning(t *testing.T) {
 func TestRequestContract(t *testing.T) {
 	s := newStub(t)
 	e := newExec(t, s)
-	bad := &specs.Call{Operation: "createThing", Body: val(t, `{name: "", extra: 1}`), Headers: bearer}
+	bad := &specs.Call{Operation: "createThing", Body: val(t, `{name: "", extra: 1}`), Headers: bearer()}
 	o := run(t, e, oneCase("RC-1", specs.Step{Name: "bad", As: "alice", Call: bad}))
 	if o.State != reports.Error || !strings.Contains(o.Message, "pack bug") || !strings.Contains(o.Message, "createThing") || !strings.Contains(o.Message, "[pack engine-test") {
 		t.Fatalf("%s: %s", o.State, o.Message)
@@ -280,7 +280,7 @@ func TestRequestContract(t *testing.T) {
 	}
 	// A tampered signature is not a contract problem: it is judged as if signed correctly.
 	tampered := oneCase("RC-3", specs.Step{Name: "t", As: "alice", Sign: &specs.SignSpec{Mode: "drop-signature"},
-		Call: &specs.Call{Operation: "createThing", Body: val(t, "{name: a}"), Headers: bearer}})
+		Call: &specs.Call{Operation: "createThing", Body: val(t, "{name: a}"), Headers: bearer()}})
 	if o := run(t, e, tampered); o.State != reports.Pass {
 		t.Fatalf("tampered: %s: %s", o.State, o.Message)
 	}
@@ -356,7 +356,7 @@ func TestRedaction(t *testing.T) {
 	e := newExec(t, s)
 	c := oneCase("RED-1",
 		specs.Step{Name: "create", As: "alice",
-			Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ token \"alice\" }}", token: "`+platformSecret+`"}`), Headers: bearer},
+			Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ token \"alice\" }}", token: "`+platformSecret+`"}`), Headers: bearer()},
 			Expect: specs.Expect{JSON: []specs.Assert{
 				{Path: "$.token", Op: "equals", Value: val(t, "something else")},
 				{Path: "$.name", Op: "equals", Value: val(t, "x")},

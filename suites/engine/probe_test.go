@@ -105,7 +105,7 @@ func TestConcurrentCases(t *testing.T) {
 			defer wg.Done()
 			id := "CONC-" + string(rune('A'+i))
 			c := oneCase(id,
-				specs.Step{Name: "create", As: "alice", Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ token \"alice\" }}"}`), Headers: bearer},
+				specs.Step{Name: "create", As: "alice", Call: &specs.Call{Operation: "createThing", Body: val(t, `{name: "{{ token \"alice\" }}"}`), Headers: bearer()},
 					Capture: []specs.Capture{{Var: "id", Path: "$.id"}}},
 				specs.Step{Name: "read", Call: &specs.Call{Operation: "getThing", PathParams: map[string]string{"thingId": "{{ .v.id }}"}},
 					Expect: specs.Expect{Status: []int{200}}})

@@ -69,7 +69,7 @@ func abs(x int64) int64 {
 func TestSignModes(t *testing.T) {
 	p, ks := testPlatform(t)
 	c := testCase(t, p)
-	v := &loopbackVerifier{platform: ks.Platform, channelNo: p.decl.ChannelNo, now: testNow, nonces: map[string]bool{}}
+	v := &loopbackVerifier{platform: ks.Platform, channelNo: p.decl.ChannelNo, now: testNow(), nonces: map[string]bool{}}
 	srv := httptest.NewServer(v)
 	defer srv.Close()
 	send := func(t *testing.T, opt engine.SignOptions) (string, string, http.Header) {

@@ -26,7 +26,7 @@ func tokenProblems(t *testing.T, p *Platform, tok, wantTyp, citizenSubject strin
 	if h.Typ != wantTyp {
 		bad = append(bad, "typ")
 	}
-	now := testNow.Unix()
+	now := testNow().Unix()
 	if c.Aud != p.decl.ChannelNo {
 		bad = append(bad, "aud")
 	}
@@ -113,7 +113,7 @@ func TestTokenChannelView(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, claims, err := cai.VerifyToken(&p.keys.Verifier.PublicKey, tok)
-	if err != nil || cai.CheckTyp(h, cai.TypRealName) != nil || cai.CheckClaims(claims, cai.TypRealName, p.decl.ChannelNo, testNow) != nil {
+	if err != nil || cai.CheckTyp(h, cai.TypRealName) != nil || cai.CheckClaims(claims, cai.TypRealName, p.decl.ChannelNo, testNow()) != nil {
 		t.Fatalf("valid token refused by internal/cai: %v", err)
 	}
 	pii, err := cai.OpenPII(p.dataKey, claims.Jti, claims.PII)
@@ -121,7 +121,7 @@ func TestTokenChannelView(t *testing.T) {
 	if err != nil || pii.IDNo != alice.IDNo || pii.Name != alice.Name || pii.Phone != alice.Phone {
 		t.Fatalf("pii %+v, %v", pii, err)
 	}
-	if claims.Exp-claims.Iat != 240 || claims.Iat != testNow.Unix() || claims.Iss != cai.VerifierIssuer {
+	if claims.Exp-claims.Iat != 240 || claims.Iat != testNow().Unix() || claims.Iss != cai.VerifierIssuer {
 		t.Fatalf("claims %+v", claims)
 	}
 	face, _ := c.token(cai.TypFace, "alice", nil)

@@ -17,7 +17,7 @@ func TestVerifyResponse(t *testing.T) {
 	c := testCase(t, p)
 	const nonce = "nonce-0123456789abcdef"
 	body := []byte(`{"code":"CARD_NOT_FOUND"}`)
-	ts := strconv.FormatInt(testNow.UnixMilli(), 10)
+	ts := strconv.FormatInt(testNow().UnixMilli(), 10)
 	signed := func(key *sm2.PrivateKey, id, nonce string, status int, body []byte) http.Header {
 		sig, err := cai.Sign(key, id, cai.CanonicalResponse(status, ts, nonce, body))
 		if err != nil {

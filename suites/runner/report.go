@@ -66,5 +66,11 @@ func (n *normalized) caseReport(c *specs.Case, o *Outcome) reports.Case {
 		rc.Checks = append(rc.Checks, o.Checks...)
 		rc.Evidence = append(rc.Evidence, o.Evidence...)
 	}
+	if len(rc.Checks) == 0 && rc.State != reports.Skip {
+		// A case that ended before any check ran (interrupted, timed out, target unreachable)
+		// still says so in its checks, so no verdict is left unexplained.
+		rc.Checks = append(rc.Checks, reports.Check{Name: "execution", Outcome: reports.NotChecked,
+			Detail: "no check ran: " + rc.Message})
+	}
 	return rc
 }

@@ -19,33 +19,40 @@ import (
 	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
 )
 
-// wantOperations is every REST operation of STANDARD.md: operationId -> "METHOD path".
-var wantOperations = map[string]string{
-	"getHealth":           "GET /health",
-	"createSession":       "POST /sessions",
-	"deleteSession":       "DELETE /sessions/current",
-	"applyCard":           "POST /cards",
-	"getCard":             "GET /cards/{cardId}",
-	"reportLoss":          "POST /cards/{cardId}/loss",
-	"undoLoss":            "POST /cards/{cardId}/loss/undo",
-	"unbindCard":          "POST /cards/{cardId}/unbind",
-	"issueQRCode":         "POST /cards/{cardId}/qrcodes",
-	"verifyQRCode":        "POST /platform/qrcodes/verify",
-	"listAuthorizations":  "GET /authorizations",
-	"grantAuthorization":  "PUT /authorizations/{businessCode}",
-	"revokeAuthorization": "DELETE /authorizations/{businessCode}",
-	"invokeBusiness":      "POST /business/{businessCode}/invoke",
-	"postPlatformEvent":   "POST /platform/events",
-	"graphql":             "POST /graphql",
+// wantOperations returns every REST operation of STANDARD.md: operationId -> "METHOD path".
+func wantOperations() map[string]string {
+	return map[string]string{
+		"getHealth":           "GET /health",
+		"createSession":       "POST /sessions",
+		"deleteSession":       "DELETE /sessions/current",
+		"applyCard":           "POST /cards",
+		"getCard":             "GET /cards/{cardId}",
+		"reportLoss":          "POST /cards/{cardId}/loss",
+		"undoLoss":            "POST /cards/{cardId}/loss/undo",
+		"unbindCard":          "POST /cards/{cardId}/unbind",
+		"issueQRCode":         "POST /cards/{cardId}/qrcodes",
+		"verifyQRCode":        "POST /platform/qrcodes/verify",
+		"listAuthorizations":  "GET /authorizations",
+		"grantAuthorization":  "PUT /authorizations/{businessCode}",
+		"revokeAuthorization": "DELETE /authorizations/{businessCode}",
+		"invokeBusiness":      "POST /business/{businessCode}/invoke",
+		"postPlatformEvent":   "POST /platform/events",
+		"graphql":             "POST /graphql",
+	}
 }
 
-// unsignedOps are sent without request signing; platformOps are signed but need no session.
-var (
-	unsignedOps = []string{"getHealth"}
-	noSession   = []string{"getHealth", "createSession", "verifyQRCode", "postPlatformEvent", "graphql"}
-)
+// unsignedOps returns the operations sent without request signing.
+func unsignedOps() []string { return []string{"getHealth"} }
 
-var signingHeaders = []string{"X-CAI-Channel-No", "X-CAI-Timestamp", "X-CAI-Nonce", "X-CAI-Signature"}
+// noSession returns the operations that are signed (or not) but need no session.
+func noSession() []string {
+	return []string{"getHealth", "createSession", "verifyQRCode", "postPlatformEvent", "graphql"}
+}
+
+// signingHeaders returns the request signing headers (CAI-2.1).
+func signingHeaders() []string {
+	return []string{"X-CAI-Channel-No", "X-CAI-Timestamp", "X-CAI-Nonce", "X-CAI-Signature"}
+}
 
 const errorRef = "#/components/schemas/Error"
 
@@ -94,13 +101,14 @@ func checkOperations(doc *openapi3.T) []string {
 	for _, o := range operations(doc) {
 		got[o.id] = o.method + " " + o.path
 	}
-	for id, want := range wantOperations {
-		if got[id] != want {
-			problems = append(problems, fmt.Sprintf("operation %s: got %q, want %q", id, got[id], want))
+	want := wantOperations()
+	for id, w := range want {
+		if got[id] != w {
+			problems = append(problems, fmt.Sprintf("operation %s: got %q, want %q", id, got[id], w))
 		}
 	}
 	for id := range got {
-		if _, ok := wantOperations[id]; !ok {
+		if _, ok := want[id]; !ok {
 			problems = append(problems, fmt.Sprintf("operation %s is not in the standard", id))
 		}
 	}
@@ -163,8 +171,8 @@ func findParam(params openapi3.Parameters, in, name string) *openapi3.Parameter 
 func checkSigning(doc *openapi3.T) []string {
 	var problems []string
 	for _, o := range operations(doc) {
-		signed := !slices.Contains(unsignedOps, o.id)
-		for _, h := range signingHeaders {
+		signed := !slices.Contains(unsignedOps(), o.id)
+		for _, h := range signingHeaders() {
 			p := findParam(o.params, openapi3.ParameterInHeader, h)
 			switch {
 			case signed && (p == nil || !p.Required || p.Schema == nil || p.Schema.Value.Pattern == ""):
@@ -173,7 +181,7 @@ func checkSigning(doc *openapi3.T) []string {
 				problems = append(problems, fmt.Sprintf("%s: unsigned operation takes %s", o.id, h))
 			}
 		}
-		if !slices.Contains(noSession, o.id) {
+		if !slices.Contains(noSession(), o.id) {
 			if o.op.Security == nil || len(*o.op.Security) != 1 || (*o.op.Security)[0]["bearer"] == nil {
 				problems = append(problems, o.id+": citizen operation without bearer security")
 			}

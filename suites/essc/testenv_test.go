@@ -10,7 +10,7 @@ import (
 )
 
 // testNow is the fixed clock of the tests.
-var testNow = time.Unix(1_750_000_000, 0)
+func testNow() time.Time { return time.Unix(1_750_000_000, 0) }
 
 // testDecl returns a valid declaration of the reference channel built from the test keys.
 func testDecl(t *testing.T, ks *keys.Set) *cai.Declaration {
@@ -34,7 +34,7 @@ func testPlatform(t *testing.T) (*Platform, *keys.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(testDecl(t, ks), ks, Options{Now: func() time.Time { return testNow }})
+	p, err := New(testDecl(t, ks), ks, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
