@@ -123,6 +123,9 @@ type Case struct {
 	// Serial cases change channel-wide state (suspension, department authorisation); they run
 	// alone, after the parallel cases.
 	Serial bool `yaml:"serial"`
+	// Final cases run alone after every other case, serial ones included: run-wide checks such
+	// as the personal-data scan of every exchange. Final implies serial.
+	Final bool `yaml:"final"`
 	// OWASP is the OWASP API Security Top 10 (2023) category (e.g. "API1:2023"); CWE e.g.
 	// "CWE-639". Required on security cases.
 	OWASP string `yaml:"owasp"`

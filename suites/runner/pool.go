@@ -62,11 +62,14 @@ type pool struct {
 // startPool starts executing order (the preview order) in the background.
 func startPool(ctx context.Context, n *normalized, order []*slot) *pool {
 	p := &pool{n: n, progress: Progress{Total: len(order)}}
-	var parallel, serial []*slot
+	var parallel, serial, final []*slot
 	for _, s := range order {
-		if s.c.Serial {
+		switch {
+		case s.c.Final:
+			final = append(final, s)
+		case s.c.Serial:
 			serial = append(serial, s)
-		} else {
+		default:
 			parallel = append(parallel, s)
 		}
 	}
@@ -75,6 +78,7 @@ func startPool(ctx context.Context, n *normalized, order []*slot) *pool {
 		defer p.finished.Done()
 		p.runAll(ctx, parallel, n.Concurrency)
 		p.runAll(ctx, serial, 1)
+		p.runAll(ctx, final, 1)
 		for _, s := range order {
 			s.fut.resolve(interruptedOutcome(s.c, "the run was interrupted before the case started", nil), true)
 		}

@@ -343,3 +343,43 @@ func TestCancelledBeforeStart(t *testing.T) {
 		}
 	}
 }
+
+// TestFinalCasesRunLast: a final case (a run-wide scan) runs after every parallel and serial
+// case, alone, whatever the seed; final implies serial even when the case does not say so.
+func TestFinalCasesRunLast(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		cases := numbered("P", 10)
+		cases = slices.Insert(cases, 0, tcase("F-001", func(c *specs.Case) { c.Final = true }))
+		cases = slices.Insert(cases, 4, tcase("S-001", serial))
+		cases = append(cases, tcase("S-002", serial))
+		var mu sync.Mutex
+		var order []string
+		inFlight, overlapped := 0, false
+		fake := newFake(func(ctx context.Context, c *specs.Case) Outcome {
+			mu.Lock()
+			order = append(order, c.ID)
+			inFlight++
+			if c.Final && inFlight > 1 {
+				overlapped = true
+			}
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+			return Outcome{State: reports.Pass}
+		})
+		opts := baseOptions(testPack(cases...), fake)
+		opts.Concurrency, opts.Seed = 8, seed
+		mustRun(t, opts)
+		if len(order) != len(cases) || order[len(order)-1] != "F-001" {
+			t.Fatalf("seed %d: final case not last: %v", seed, order)
+		}
+		if prev := order[len(order)-3:len(order)-1]; !strings.HasPrefix(prev[0], "S-") || !strings.HasPrefix(prev[1], "S-") {
+			t.Errorf("seed %d: serial cases not just before the final one: %v", seed, order)
+		}
+		if overlapped {
+			t.Errorf("seed %d: the final case ran alongside another", seed)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func caseProfile(c *specs.Case) string {
 func caseLabels(c *specs.Case) ([]string, error) {
 	derived := append([]string{c.ID}, c.Clauses...)
 	derived = append(derived, string(c.Level), string(c.Suite), c.Area, caseProfile(c))
-	if c.Serial {
+	if c.Serial || c.Final {
 		derived = append(derived, "serial")
 	}
 	var out []string
@@ -165,7 +165,10 @@ func (t *Tree) decorations(s *slot) []any {
 		t.body(s),
 		ginkgo.SpecTimeout(t.specTimeout(s.c)),
 	}
-	if s.c.Serial {
+	switch {
+	case s.c.Final:
+		args = append(args, ginkgo.Serial, ginkgo.SpecPriority(-2))
+	case s.c.Serial:
 		args = append(args, ginkgo.Serial, ginkgo.SpecPriority(-1))
 	}
 	return args

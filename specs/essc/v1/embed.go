@@ -11,7 +11,7 @@ import "embed"
 
 // FS holds the pack: the manifest, the contracts, the normative standard and the case files.
 //
-//go:embed pack.yaml openapi.yaml schema.graphql STANDARD.md cases
+//go:embed pack.yaml openapi.yaml schema.graphql STANDARD.md catalog.yaml cases
 var FS embed.FS
 
 // Root names the embedded pack in messages and reports (a loaded directory is named by its path).
