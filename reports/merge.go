@@ -31,6 +31,10 @@ func Merge(base, rerun *Report, rerunOf string) (*Report, error) {
 		return nil, fmt.Errorf("merge re-run: pack %s %s (%s) differs from the earlier report's %s %s (%s)",
 			rerun.Pack.Name, rerun.Pack.Version, short(rerun.Pack.SHA256), base.Pack.Name, base.Pack.Version, short(base.Pack.SHA256))
 	}
+	if base.Target.ChannelNo != rerun.Target.ChannelNo {
+		return nil, fmt.Errorf("merge re-run: channel %s differs from the earlier report's channel %s",
+			rerun.Target.ChannelNo, base.Target.ChannelNo)
+	}
 	fresh := map[string]Case{}
 	for _, c := range rerun.Cases {
 		if c.State != Skip {
@@ -39,7 +43,10 @@ func Merge(base, rerun *Report, rerunOf string) (*Report, error) {
 	}
 	m := *base
 	m.Tool = rerun.Tool
+	// The merged results come from both runs: keep every fault switch either was made with.
 	m.Target = rerun.Target
+	m.Target.Reference = base.Target.Reference || rerun.Target.Reference
+	m.Target.Faults = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(base.Target.Faults), rerun.Target.Faults...))))
 	m.FinishedAt = rerun.FinishedAt
 	// Cases the base run left unfinished are ERROR there, hence re-run: only the re-run's
 	// interruption still leaves cases unjudged.

@@ -23,6 +23,8 @@ func TestMerge(t *testing.T) {
 	rerun := miniReport("A=SKIP", "B=PASS", "C=FAIL")
 	rerun.FinishedAt = time.Date(2025, 3, 1, 11, 0, 0, 0, time.UTC)
 	rerun.Exchanges = []Exchange{{ID: "B#1"}}
+	base.Target.Reference, base.Target.Faults = true, []string{"hsts-missing", "bola-card"}
+	rerun.Target.Reference, rerun.Target.Faults = true, []string{"bola-card"}
 
 	m, err := Merge(base, rerun, "out/1/report.json")
 	if err != nil {
@@ -60,6 +62,9 @@ func TestMerge(t *testing.T) {
 	if m.Verdict != Nonconformant || m.Summary.Pass != 2 || m.Summary.Fail != 1 {
 		t.Errorf("merged verdict %s summary %+v", m.Verdict, m.Summary)
 	}
+	if strings.Join(m.Target.Faults, ",") != "bola-card,hsts-missing" || !m.Target.Reference {
+		t.Errorf("merged target %+v: the faults of both runs must be kept", m.Target)
+	}
 	if len(m.Exchanges) != 1 || !m.FinishedAt.Equal(rerun.FinishedAt) {
 		t.Errorf("exchanges %v finished %v", m.Exchanges, m.FinishedAt)
 	}
@@ -87,6 +92,7 @@ func TestMergeRefuses(t *testing.T) {
 	}{
 		{"another pack", func() *Report { r := miniReport("A=PASS"); r.Pack.SHA256 = strings.Repeat("c", 64); return r }(), "differs"},
 		{"unknown case", miniReport("Z=PASS"), "case Z is not in the earlier report"},
+		{"another channel", func() *Report { r := miniReport("A=PASS"); r.Target.ChannelNo = "2000000002"; return r }(), "channel 2000000002 differs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,12 +9,17 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/cli/catalog"
+	"github.com/chanconf/chanconf/internal/cli/diff"
+	"github.com/chanconf/chanconf/internal/cli/doctor"
 	"github.com/chanconf/chanconf/internal/cli/exitcodes"
 	"github.com/chanconf/chanconf/internal/cli/faults"
+	"github.com/chanconf/chanconf/internal/cli/keygen"
 	"github.com/chanconf/chanconf/internal/cli/lint"
 	"github.com/chanconf/chanconf/internal/cli/list"
 	"github.com/chanconf/chanconf/internal/cli/run"
 	"github.com/chanconf/chanconf/internal/cli/servereference"
+	"github.com/chanconf/chanconf/internal/cli/verify"
 	"github.com/chanconf/chanconf/internal/cli/version"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
@@ -87,6 +92,11 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		servereference.NewCmd(f, nil),
 		version.NewCmd(f, nil),
 		exitcodes.NewCmd(f),
+		keygen.NewCmd(f, nil),
+		verify.NewCmd(f, nil),
+		doctor.NewCmd(f, nil),
+		diff.NewCmd(f, nil),
+		catalog.NewCmd(f, nil),
 	)
 	return root
 }

@@ -375,7 +375,7 @@ func TestFinalCasesRunLast(t *testing.T) {
 		if len(order) != len(cases) || order[len(order)-1] != "F-001" {
 			t.Fatalf("seed %d: final case not last: %v", seed, order)
 		}
-		if prev := order[len(order)-3:len(order)-1]; !strings.HasPrefix(prev[0], "S-") || !strings.HasPrefix(prev[1], "S-") {
+		if prev := order[len(order)-3 : len(order)-1]; !strings.HasPrefix(prev[0], "S-") || !strings.HasPrefix(prev[1], "S-") {
 			t.Errorf("seed %d: serial cases not just before the final one: %v", seed, order)
 		}
 		if overlapped {

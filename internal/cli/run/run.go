@@ -63,6 +63,20 @@ type Options struct {
 	// NoColor, Quiet and Verbose shape the console: Quiet prints only the verdict and the report
 	// paths, Verbose a line for every case.
 	NoColor, Quiet, Verbose bool
+
+	// Bundle (--bundle) also writes bundle.zip, the certification evidence (internal/bundle).
+	Bundle bool
+	// Certify (--certify) is a certifying run: the full pack, unfiltered, against an unbroken
+	// channel, with a signed bundle; it needs SignKey.
+	Certify bool
+	// SignKey (--sign-key) is the PEM private key (SM2 or Ed25519) that signs the bundle.
+	SignKey string
+	// RerunFailed (--rerun-failed) is a report.json whose cases that did not pass are run
+	// again; the report written merges both attempts (never certifiable).
+	RerunFailed string
+	// Waivers (--waivers) is a waiver file turning matching FAILs into WAIVED (never
+	// certifiable).
+	Waivers string
 }
 
 // NewCmd builds the command; runF replaces the run function in tests.
@@ -111,6 +125,11 @@ report.html, evidence.har and findings.sarif into --out. The exit code is the ve
 	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the console")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the verdict and the report paths")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print a line for every case, passes included")
+	fl.BoolVar(&opts.Bundle, "bundle", false, "also write bundle.zip: reports, redacted declaration, pack and tool identity, signed manifest")
+	fl.BoolVar(&opts.Certify, "certify", false, "certifying run: full pack, no filters, waivers or reference faults; writes a signed bundle (needs --sign-key)")
+	fl.StringVar(&opts.SignKey, "sign-key", "", "sign the bundle with the PEM private key in `FILE` (SM2 or Ed25519; see 'chanconf keygen')")
+	fl.StringVar(&opts.RerunFailed, "rerun-failed", "", "run again only the cases that did not pass in `REPORT` (a report.json) and write a merged report")
+	fl.StringVar(&opts.Waivers, "waivers", "", "apply the waivers in `FILE` (YAML list of id, reason, approver, expires): matching FAILs become WAIVED")
 	return cmd
 }
 
@@ -143,6 +162,9 @@ func validate(opts *Options) error {
 	case opts.RequestTimeout < 0 || opts.CaseTimeout < 0 || opts.ReferenceLatency < 0:
 		return cmdutil.Usagef("timeouts and latency must not be negative")
 	}
+	if err := validateCertify(opts); err != nil {
+		return err
+	}
 	return cmdutil.CheckFaults(opts.ReferenceFaults)
 }
 
@@ -158,8 +180,17 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.PackError(opts.IO.ErrOut, err)
 	}
+	x, err := loadExtras(opts)
+	if err != nil {
+		return err
+	}
 	seed := runner.ResolveSeed(opts.Seed, opts.Now)
 	selection := runner.Options{Pack: pack, LabelFilter: opts.LabelFilter, Focus: opts.Focus, Profile: opts.Profile, Seed: seed}
+	if x.base != nil {
+		if selection.Focus, err = rerunFocus(x.base, pack, opts.RerunFailed); err != nil {
+			return err
+		}
+	}
 	if _, err := runner.Preview(selection); err != nil {
 		return runnerError(err)
 	}
@@ -172,12 +203,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return execute(ctx, opts, pack, t, selection, outDir)
+	return execute(ctx, opts, pack, t, selection, outDir, x)
 }
 
 // execute runs the selected cases against the open target, writes the reports and reports the
 // verdict.
-func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, outDir string) error {
+func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, outDir string, x *extras) error {
 	caseRunner, err := newCaseRunner(ctx, opts, pack, t, sel.Seed)
 	if err != nil {
 		return err
@@ -197,12 +228,28 @@ func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, se
 	if rep == nil {
 		return runnerError(runErr)
 	}
+	rep, err = x.finish(opts.IO.ErrOut, opts, pack, rep)
+	if err != nil {
+		return err
+	}
 	paths, err := writeReports(outDir, rep)
 	if err != nil {
 		return err
 	}
+	if opts.wantsBundle() {
+		p, err := x.writeBundle(outDir, opts, rep, t.Declaration, pack)
+		if err != nil {
+			return err
+		}
+		paths = append(paths, p)
+	}
 	if err := con.summary(rep, paths); err != nil {
 		return err
+	}
+	if opts.wantsBundle() || x.base != nil || x.waivers != nil {
+		if err := writeEligibility(opts.IO.ErrOut, rep.Eligibility); err != nil {
+			return err
+		}
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		return fmt.Errorf("run: %w (the report was written)", runErr)

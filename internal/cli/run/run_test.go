@@ -3,11 +3,8 @@ package run
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,11 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chanconf/chanconf/fixtures/keys"
+	"github.com/chanconf/chanconf/fixtures/refchannel"
 	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 	"github.com/chanconf/chanconf/reports"
 	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
+	"github.com/chanconf/chanconf/suites/essc"
 )
 
 func TestNewCmdRun(t *testing.T) {
@@ -185,40 +185,67 @@ func TestRerunCommand(t *testing.T) {
 	}
 }
 
+// TestPreflight makes the pre-flight of run (the checks of chanconf doctor) against broken
+// set-ups: environment problems are an error (every case ERROR), a misbehaving channel only
+// warns (its cases must FAIL).
 func TestPreflight(t *testing.T) {
-	trusted := httptest.NewTLSServer(http.NotFoundHandler())
-	defer trusted.Close()
-	trust := trusted.Client().Transport.(*http.Transport).TLSClientConfig
-	systemRoots := &tls.Config{MinVersion: tls.VersionTLS12}
+	srv, decl := clitest.Reference(t, refchannel.Options{})
+	_, faultyDecl := clitest.Reference(t, refchannel.Options{Faults: []string{"resp-sign-default-id"}})
+	otherCA, err := keys.NewTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	untrusted := filepath.Join(t.TempDir(), "untrusted.yaml")
+	d := srv.Declaration()
+	d.Sandbox.TLSCA = string(otherCA.CAPEM)
+	data, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(untrusted, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	late := func() time.Time { return time.Now().Add(time.Hour) }
 	tests := []struct {
-		name    string
-		url     string
-		conf    *tls.Config
-		wantErr string
+		name        string
+		url, decl   string
+		now         func() time.Time
+		wantErr     string
+		wantWarning string
 	}{
-		{"reachable and trusted", trusted.URL, trust, ""},
-		{"untrusted certificate", trusted.URL, systemRoots, "certificate"},
-		{"closed port", "https://" + clitest.ClosedAddr(t), trust, "refused"},
+		{"reachable and trusted", srv.URL, decl, time.Now, "", ""},
+		{"untrusted certificate", srv.URL, untrusted, time.Now, "not testable: tls: TLS handshake", ""},
+		{"closed port", "https://" + clitest.ClosedAddr(t) + "/cai/v1", decl, time.Now, "unreachable: tcp: cannot connect", ""},
+		{"clock an hour off", srv.URL, decl, late, "not testable: clock:", "TIMESTAMP_OUT_OF_WINDOW"},
+		{"responses signed wrongly", "", faultyDecl, time.Now, "", "pre-flight signed request: signed GET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u, err := url.Parse(tt.url)
+			tgt, err := essc.Open(t.Context(), essc.TargetOptions{URL: tt.url, DeclarationPath: tt.decl})
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = preflight(t.Context(), u, tt.conf, 5*time.Second)
+			defer tgt.Close()
+			err, warnings := preflight(t.Context(), tgt, tt.now, 5*time.Second)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("refused: %v", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "(fix: ")):
+				t.Fatalf("error %v, want one containing %q and a fix", err, tt.wantErr)
+			}
+			if w := strings.Join(warnings, "\n"); !strings.Contains(w, tt.wantWarning) || (tt.wantWarning == "" && w != "") {
+				t.Errorf("warnings %q, want %q", w, tt.wantWarning)
 			}
 		})
 	}
+	tgt, err := essc.Open(t.Context(), essc.TargetOptions{URL: srv.URL, DeclarationPath: decl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tgt.Close()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	u, _ := url.Parse(trusted.URL)
-	if err := preflight(ctx, u, &tls.Config{}, time.Second); !errors.Is(err, context.Canceled) {
+	if err, _ := preflight(ctx, tgt, time.Now, time.Second); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled pre-flight: %v", err)
 	}
 }

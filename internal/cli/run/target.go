@@ -2,15 +2,14 @@ package run
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
+	"strings"
 	"time"
 
 	"github.com/chanconf/chanconf/internal/cai"
 	"github.com/chanconf/chanconf/internal/cmdutil"
+	"github.com/chanconf/chanconf/internal/doctor"
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
 	"github.com/chanconf/chanconf/suites/engine"
@@ -18,7 +17,7 @@ import (
 	"github.com/chanconf/chanconf/suites/runner"
 )
 
-// preflightTimeout bounds the reachability check when --request-timeout does not say otherwise.
+// preflightTimeout bounds each pre-flight check when --request-timeout does not say otherwise.
 const preflightTimeout = 10 * time.Second
 
 // target is the channel of a run: the platform's target plus what the pre-flight found.
@@ -28,8 +27,8 @@ type target struct {
 	unreachable error
 }
 
-// openTarget opens the channel under test (or starts the embedded reference channel) and checks
-// that it answers TCP and TLS. An invalid declaration is the user's input (exit 2); an
+// openTarget opens the channel under test (or starts the embedded reference channel) and makes
+// the pre-flight checks of `chanconf doctor`. An invalid declaration is the user's input (exit 2); an
 // unreachable channel is not fatal: its cases become ERROR so that the report says why.
 func openTarget(ctx context.Context, opts *Options) (*target, error) {
 	t, err := essc.Open(ctx, essc.TargetOptions{
@@ -49,10 +48,16 @@ func openTarget(ctx context.Context, opts *Options) (*target, error) {
 		timeout = min(timeout, opts.RequestTimeout)
 	}
 	out := &target{Target: t}
-	if err := preflight(ctx, t.BaseURL, t.TLS, timeout); err != nil {
-		out.unreachable = err
+	unreachable, warnings := preflight(ctx, t, opts.Now, timeout)
+	if !opts.Quiet {
+		for _, w := range warnings {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+		}
+	}
+	if unreachable != nil {
+		out.unreachable = unreachable
 		if !opts.Quiet {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: %v; every case that needs the channel will be ERROR\n", err)
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %v; every case that needs the channel will be ERROR\n", unreachable)
 		}
 	}
 	return out, nil
@@ -69,27 +74,35 @@ func declarationError(err error) error {
 	return &cmdutil.UsageError{Err: fmt.Errorf("target: %w", err)}
 }
 
-// preflight dials the channel and completes a TLS handshake with the run's trust, so that a
-// channel that is down or not trusted is reported once, clearly, instead of as many timeouts.
-func preflight(ctx context.Context, base *url.URL, conf *tls.Config, timeout time.Duration) error {
-	port := base.Port()
-	if port == "" {
-		port = "443"
+// preflight makes the checks of `chanconf doctor` (internal/doctor) against the opened target,
+// so that a channel that is down, not trusted or out of sync is reported once, clearly, instead
+// of as many timeouts or refusals. Environment problems (DNS, TCP, TLS trust, clock skew) are
+// returned as one error, which makes every case ERROR; problems with behaviour the pack judges
+// itself (health, the signed no-op request) come back as warnings only, because their cases
+// must FAIL, never ERROR.
+func preflight(ctx context.Context, t *essc.Target, now func() time.Time, timeout time.Duration) (unreachable error, warnings []string) {
+	r := doctor.Probe(ctx, doctor.Target{BaseURL: t.BaseURL, Declaration: t.Declaration, TLS: t.TLS, Platform: t.Platform},
+		doctor.Config{Now: now, Timeout: timeout})
+	var found []string
+	for _, c := range r.EnvironmentProblems() {
+		found = append(found, fmt.Sprintf("%s: %s (fix: %s)", c.Name, c.Detail, c.Hint))
 	}
-	addr := net.JoinHostPort(base.Hostname(), port)
-	c := conf.Clone()
-	c.ServerName = base.Hostname()
-	d := &tls.Dialer{NetDialer: &net.Dialer{}, Config: c}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("target %s unreachable: %w", base.Redacted(), err)
+	for _, c := range r.Problems() {
+		if c.Status == doctor.Problem && !c.Environment {
+			warnings = append(warnings, fmt.Sprintf("pre-flight %s: %s (%s)", c.Name, c.Detail, c.Hint))
+		}
 	}
-	if err := conn.Close(); err != nil {
-		return fmt.Errorf("target %s: close the pre-flight connection: %w", base.Redacted(), err)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("target %s: pre-flight: %w", t.BaseURL.Redacted(), err), warnings
 	}
-	return nil
+	if len(found) == 0 {
+		return nil, warnings
+	}
+	state := "not testable"
+	if first := r.EnvironmentProblems()[0].Name; first == doctor.CheckDNS || first == doctor.CheckTCP {
+		state = "unreachable"
+	}
+	return fmt.Errorf("target %s %s: %s", t.BaseURL.Redacted(), state, strings.Join(found, "; ")), warnings
 }
 
 // reportTarget is the channel as the report shows it (no secrets).
@@ -147,8 +160,8 @@ var _ runner.CaseRunner = (*unreachableRunner)(nil)
 // Run returns ERROR with the pre-flight's reason, recorded as the one check that ran.
 func (u *unreachableRunner) Run(_ context.Context, c *specs.Case) runner.Outcome {
 	check := reports.Check{
-		Name: "reachability", Outcome: reports.Failed,
-		Expected: "a TCP connection and a TLS handshake with the declared trust",
+		Name: "pre-flight", Outcome: reports.Failed,
+		Expected: "the pre-flight checks of 'chanconf doctor' pass (DNS, TCP, TLS trust, clock skew)",
 		Actual:   u.reason.Error(),
 		Detail:   "checked once before the run; no request of the case was sent",
 	}
