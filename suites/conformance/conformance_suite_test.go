@@ -1,8 +1,3 @@
-//go:build conformance_pending
-
-// The build tag keeps this suite out of `go test ./...` while the embedded pack does not load
-// yet (its security cases are still being written); remove the tag once it does.
-
 package conformance_test
 
 import (
