@@ -92,10 +92,13 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 selected case against the channel named by --target and --declaration (without them: the
 embedded reference channel, started on 127.0.0.1 over TLS), and writes report.json, junit.xml,
 report.html, evidence.har and findings.sarif into --out. The exit code is the verdict
-(see 'chanconf help exit-codes').`,
+(see 'chanconf help exit-codes'). The checks of 'chanconf doctor' run first: an environment
+problem makes every case ERROR. --certify makes a certifying run (the full pack, unmodified)
+and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 		Example: `  chanconf run
   chanconf run --target https://sandbox.example.com/cai/v1 --declaration channel.yaml
-  chanconf run --focus '^FUN-SES-001$' --reference-fault cache-control-missing`,
+  chanconf run --focus '^FUN-SES-001$' --reference-fault cache-control-missing
+  chanconf run --certify --sign-key signing.key.pem --target https://sandbox.example.com/cai/v1 --declaration channel.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fillFromEnv(cmd, opts, f.Getenv)

@@ -1,0 +1,230 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chanconf/chanconf/fixtures/keys"
+	"github.com/chanconf/chanconf/fixtures/refchannel"
+	"github.com/chanconf/chanconf/internal/cai"
+	"github.com/chanconf/chanconf/internal/cli/clitest"
+)
+
+// writeDeclaration writes d (changed by change) into a temporary file.
+func writeDeclaration(t *testing.T, d *cai.Declaration, change func(*cai.Declaration)) string {
+	t.Helper()
+	c := *d
+	if change != nil {
+		change(&c)
+	}
+	data, err := c.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "declaration.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// statuses is "name=STATUS" for every check.
+func statuses(r *Result) string {
+	var parts []string
+	for _, c := range r.Checks {
+		parts = append(parts, c.Name+"="+c.Status.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+func find(r *Result, name string) Check {
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return Check{Name: name, Status: Skipped, Detail: "(absent)"}
+}
+
+const allOK = "declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK"
+
+func TestHealthyChannels(t *testing.T) {
+	srv, decl := clitest.Reference(t, refchannel.Options{})
+	tests := []struct {
+		name string
+		opts Options
+	}{
+		{"declared channel", Options{Target: srv.URL, DeclarationPath: decl}},
+		{"base URL from the declaration", Options{DeclarationPath: decl}},
+		{"embedded reference channel", Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Run(context.Background(), tt.opts)
+			if got := statuses(r); got != allOK || !r.OK() {
+				t.Fatalf("%s\n%s", got, text(t, r))
+			}
+			if !strings.Contains(find(r, CheckTLS).Detail, "trusted through the declared sandbox.tlsCA") {
+				t.Errorf("tls detail %q", find(r, CheckTLS).Detail)
+			}
+		})
+	}
+}
+
+func text(t *testing.T, r *Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// skewed serves the reference channel's API through a TLS server that rewrites the Date
+// header with date() (nil: none at all), and returns a declaration of that server.
+func skewed(t *testing.T, date func() []string) (url, declPath string) {
+	t.Helper()
+	srv, _ := clitest.Reference(t, refchannel.Options{})
+	inner := srv.Handler()
+	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = date()
+		inner.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	base := front.URL + "/cai/v1"
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw})
+	return base, writeDeclaration(t, srv.Declaration(), func(d *cai.Declaration) {
+		d.BaseURL = base
+		d.Sandbox.TLSCA = string(ca)
+	})
+}
+
+// TestBrokenSetups breaks one thing at a time and expects the check that finds it, its
+// hint, and the dependent checks skipped.
+func TestBrokenSetups(t *testing.T) {
+	srv, decl := clitest.Reference(t, refchannel.Options{})
+	d := srv.Declaration()
+	otherCA, err := keys.NewTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := keys.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks.Channel = ks.Attacker // signs with a key the declared certificate does not hold
+	wrongKeySrv, wrongKeyDecl := clitest.Reference(t, refchannel.Options{Keys: ks})
+	noDateURL, noDateDecl := skewed(t, func() []string { return nil })
+	lateURL, lateDecl := skewed(t, func() []string { return []string{time.Now().Add(-10 * time.Minute).UTC().Format(http.TimeFormat)} })
+	brokenDecl := filepath.Join(t.TempDir(), "d.yaml")
+	data, _ := os.ReadFile(decl)
+	if err := os.WriteFile(brokenDecl, bytes.Replace(data, []byte(`channelNo: "1000000001"`), []byte(`channelNo: "12AB"`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		opts     Options
+		statuses string
+		check    string
+		detail   string
+		hint     string
+	}{
+		{"invalid declaration", Options{Target: srv.URL, DeclarationPath: brokenDecl},
+			"declaration=PROBLEM dns=SKIPPED tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			CheckDeclaration, "channelNo: must be 10 digits", "STANDARD.md section 0"},
+		{"name does not resolve", Options{Target: "https://sandbox.channel.invalid:8443/cai/v1", DeclarationPath: decl,
+			Config: Config{LookupHost: func(context.Context, string) ([]string, error) { return nil, errors.New("no such host") }}},
+			"declaration=OK dns=PROBLEM tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			CheckDNS, "sandbox.channel.invalid does not resolve", "DNS or /etc/hosts"},
+		{"closed port", Options{Target: "https://" + clitest.ClosedAddr(t) + "/cai/v1", DeclarationPath: decl},
+			"declaration=OK dns=OK tcp=PROBLEM tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			CheckTCP, "cannot connect", "nothing listens on 127.0.0.1:"},
+		{"untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.Sandbox.TLSCA = string(otherCA.CAPEM)
+		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			CheckTLS, "certificate signed by unknown authority", "not issued by the CA in sandbox.tlsCA"},
+		{"publicly untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.Sandbox.TLSCA = ""
+		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			CheckTLS, "unknown authority", "put the PEM certificate of the CA that issued it in the declaration's sandbox.tlsCA"},
+		{"wrong key", Options{Target: wrongKeySrv.URL, DeclarationPath: wrongKeyDecl},
+			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
+			CheckSigned, "response signature does not verify", "declare the certificate of the key the channel signs with"},
+		{"another channel number", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.ChannelNo = "1000000002"
+		})}, "declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
+			CheckSigned, "answered 403 CHANNEL_MISMATCH", "the channel's own number is not 1000000002"},
+		{"skewed Date header", Options{Target: lateURL, DeclarationPath: lateDecl},
+			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
+			CheckClock, "apart (more than 5s)", "synchronise both clocks with NTP"},
+		{"no Date header", Options{Target: noDateURL, DeclarationPath: noDateDecl},
+			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
+			CheckClock, "carry no Date header", "send a Date header"},
+		{"local clock ahead", Options{Target: srv.URL, DeclarationPath: decl, Config: Config{Now: func() time.Time { return time.Now().Add(time.Hour) }}},
+			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=PROBLEM",
+			CheckSigned, "TIMESTAMP_OUT_OF_WINDOW", "see the clock check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Run(context.Background(), tt.opts)
+			out := text(t, r)
+			if got := statuses(r); got != tt.statuses {
+				t.Fatalf("checks %s\nwant   %s\n%s", got, tt.statuses, out)
+			}
+			c := find(r, tt.check)
+			if !strings.Contains(c.Detail, tt.detail) || !strings.Contains(c.Hint, tt.hint) {
+				t.Errorf("%s: detail %q hint %q, want %q and %q", tt.check, c.Detail, c.Hint, tt.detail, tt.hint)
+			}
+			if r.OK() || !strings.Contains(out, "fix: ") || !strings.Contains(out, "not ready:") {
+				t.Errorf("output:\n%s", out)
+			}
+			if strings.Contains(out, hexKey(clitest.DataKey())) {
+				t.Error("the data key was printed")
+			}
+		})
+	}
+}
+
+func hexKey(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+func TestEnvironmentProblems(t *testing.T) {
+	r := &Result{Checks: []Check{
+		{Name: CheckTCP, Status: Problem, Environment: true},
+		{Name: CheckHealth, Status: Problem},
+		{Name: CheckTLS, Status: Skipped, Environment: true},
+	}}
+	env := r.EnvironmentProblems()
+	if len(env) != 1 || env[0].Name != CheckTCP || len(r.Problems()) != 3 || r.OK() {
+		t.Errorf("environment %v problems %v", env, r.Problems())
+	}
+}
+
+func TestWrite(t *testing.T) {
+	r := &Result{Checks: []Check{
+		{Name: CheckDNS, Status: OK, Detail: "127.0.0.1 is an IP address"},
+		{Name: CheckTCP, Status: Problem, Detail: "cannot connect\nrefused", Hint: "start it"},
+	}}
+	want := "OK       dns: 127.0.0.1 is an IP address\n" +
+		"PROBLEM  tcp: cannot connect ; refused\n" +
+		"         fix: start it\n" +
+		"not ready: 1 of 2 checks did not pass\n"
+	if got := text(t, r); got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
