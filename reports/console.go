@@ -210,7 +210,8 @@ func (c *Console) areaTable(r *Report) {
 	}
 }
 
-// failures prints each FAIL, ERROR and WARN case (in that order, by ID) with what explains it.
+// failures prints each FAIL, ERROR, WARN and never-judged case (in that order, by ID) with what
+// explains it.
 func (c *Console) failures(r *Report) {
 	for _, s := range []State{Fail, Error, Warn, Invalid} {
 		for _, k := range r.Cases.WithState(s) {

@@ -4,6 +4,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -78,8 +81,10 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		k := areaKey(c)[0]
 		groups[k] = append(groups[k], c)
 	}
-	for _, t := range tallyBy(r.Cases, areaKey) {
-		s := junitSuiteOf(t.Key, groups[t.Key], props, formatJUnitTime(r))
+	names := slices.Collect(maps.Keys(groups))
+	sort.Slice(names, func(i, j int) bool { return naturalLess(names[i], names[j]) })
+	for _, name := range names {
+		s := junitSuiteOf(name, groups[name], props, formatJUnitTime(r))
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors

@@ -5,15 +5,15 @@ import (
 	"slices"
 )
 
-// RerunStates are the states whose cases `run --rerun-failed` repeats: every case that was
+// rerunStates are the states whose cases `run --rerun-failed` repeats: every case that was
 // judged and did not pass. SKIP is left out (a skipped case was not attempted; re-running a
 // filtered run's skips is a new run, not a re-run).
-func RerunStates() []State { return []State{Fail, Warn, Error, Waived, Invalid} }
+func rerunStates() []State { return []State{Fail, Warn, Error, Waived, Invalid} }
 
-// ToRerun returns the IDs of r's cases in RerunStates, sorted.
+// ToRerun returns the IDs of r's cases in rerunStates, sorted.
 func ToRerun(r *Report) []string {
 	var ids []string
-	for _, c := range r.Cases.WithState(RerunStates()...) {
+	for _, c := range r.Cases.WithState(rerunStates()...) {
 		ids = append(ids, c.ID)
 	}
 	slices.Sort(ids)

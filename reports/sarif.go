@@ -101,11 +101,11 @@ type sarifRunProps struct {
 	Tool    Tool    `json:"tool"`
 }
 
-// SARIFSchema is the $schema URI written in every SARIF log.
-const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+// sarifSchema is the $schema URI written in every SARIF log.
+const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 
-// InformationURI is where a SARIF reader learns about the tool.
-const InformationURI = "https://github.com/chanconf/chanconf"
+// informationURI is where a SARIF reader learns about the tool.
+const informationURI = "https://github.com/chanconf/chanconf"
 
 // WriteSARIF writes the security findings of r as SARIF 2.1.0: every security case in FAIL
 // ("error") or WARN ("warning") state, sorted by ID. Functional cases are not security findings
@@ -113,7 +113,7 @@ const InformationURI = "https://github.com/chanconf/chanconf"
 func WriteSARIF(w io.Writer, r *Report) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{Name: "chanconf", Version: r.Tool.Version,
-			InformationURI: InformationURI, Rules: []sarifRule{}}},
+			InformationURI: informationURI, Rules: []sarifRule{}}},
 		Results:    []sarifResult{},
 		Properties: sarifRunProps{Pack: r.Pack, Seed: r.Seed, Filters: r.Filters, Verdict: r.Verdict, Tool: r.Tool},
 	}
@@ -124,7 +124,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		run.Results = append(run.Results, sarifResultOf(c, len(run.Tool.Driver.Rules)))
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
 	}
-	doc := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}}
+	doc := sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode SARIF: %w", err)

@@ -105,7 +105,7 @@ func TestWriteSARIFRequiredFields(t *testing.T) {
 func TestWriteSARIFContent(t *testing.T) {
 	run := writeSARIFDoc(t, sampleReport())["runs"].([]any)[0].(map[string]any)
 	driver := run["tool"].(map[string]any)["driver"].(map[string]any)
-	if driver["name"] != "chanconf" || driver["version"] != "1.2.3" || driver["informationUri"] != InformationURI {
+	if driver["name"] != "chanconf" || driver["version"] != "1.2.3" || driver["informationUri"] != informationURI {
 		t.Errorf("driver %v", driver)
 	}
 	b, _ := json.Marshal(driver["rules"])

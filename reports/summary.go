@@ -49,45 +49,44 @@ func (cs Cases) Sorted() Cases {
 func Summarize(cases []Case) Summary {
 	s := Summary{Total: len(cases)}
 	for _, c := range cases {
-		s.add(c.State, 1)
+		s.count(c.State)
 	}
 	return s
 }
 
 // Of returns the count of one state (0 for Invalid, which Summary does not name).
 func (s Summary) Of(st State) int {
-	switch st {
-	case Pass:
-		return s.Pass
-	case Fail:
-		return s.Fail
-	case Warn:
-		return s.Warn
-	case Skip:
-		return s.Skip
-	case Error:
-		return s.Error
-	case Waived:
-		return s.Waived
+	if n := s.field(st); n != nil {
+		return *n
 	}
 	return 0
 }
 
-func (s *Summary) add(st State, n int) {
+// count adds one case in state st (nothing for Invalid, which only Total counts).
+func (s *Summary) count(st State) {
+	if n := s.field(st); n != nil {
+		*n++
+	}
+}
+
+// field is the counter of state st, or nil for Invalid: the one place that maps states to
+// Summary's fields.
+func (s *Summary) field(st State) *int {
 	switch st {
 	case Pass:
-		s.Pass += n
+		return &s.Pass
 	case Fail:
-		s.Fail += n
+		return &s.Fail
 	case Warn:
-		s.Warn += n
+		return &s.Warn
 	case Skip:
-		s.Skip += n
+		return &s.Skip
 	case Error:
-		s.Error += n
+		return &s.Error
 	case Waived:
-		s.Waived += n
+		return &s.Waived
 	}
+	return nil
 }
 
 // tally is one row of a per-area or per-clause table: a key and its counts.
@@ -106,7 +105,7 @@ func tallyBy(cases []Case, keysOf func(Case) []string) []tally {
 				rows[k] = &Summary{}
 			}
 			rows[k].Total++
-			rows[k].add(c.State, 1)
+			rows[k].count(c.State)
 		}
 	}
 	out := make([]tally, 0, len(rows))

@@ -66,8 +66,8 @@ const (
 	CodeGraphQLDirectives    = "GRAPHQL_DIRECTIVES"
 )
 
-// Codes returns every error code of the standard in section order; lint and tests use it to
-// check that a pack only expects codes that exist.
+// Codes returns every error code of the standard in section order, so that a check can tell
+// a code of CAI v1 from a misspelling (the pack's tests compare it with STANDARD.md's table).
 func Codes() []string {
 	return []string{
 		CodeSignatureMissing, CodeSignatureInvalid, CodeTimestampOutOfWindow, CodeNonceReplayed,

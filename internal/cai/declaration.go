@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
@@ -228,7 +229,7 @@ func (d *Declaration) Source() string { return d.source }
 // the field is missing).
 func (d *Declaration) problem(field string, format string, args ...any) error {
 	line, ok := d.lines[field]
-	if !ok && len(field) > 8 && field[:8] == "sandbox." {
+	if !ok && strings.HasPrefix(field, "sandbox.") {
 		line, ok = d.lines["sandbox"]
 	}
 	if !ok {
@@ -300,9 +301,6 @@ func (d *Declaration) TLSRoots() (*x509.CertPool, error) {
 func (d *Declaration) QRLifetime() time.Duration {
 	return time.Duration(d.Sandbox.QRLifetimeSeconds) * time.Second
 }
-
-// HasProfile reports whether the channel declared profile p.
-func (d *Declaration) HasProfile(p string) bool { return slices.Contains(d.Profiles, p) }
 
 // Redacted returns a copy whose data key is replaced by "[REDACTED]", for showing and reports.
 func (d *Declaration) Redacted() Declaration {

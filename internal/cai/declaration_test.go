@@ -5,6 +5,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestParseDeclarationValid(t *testing.T) {
 	if err != nil || len(key) != 16 {
 		t.Fatalf("DataKey = %x, %v", key, err)
 	}
-	if d.QRLifetime() != 5*time.Second || !d.HasProfile("graphql") {
+	if d.QRLifetime() != 5*time.Second || !slices.Contains(d.Profiles, "graphql") {
 		t.Fatalf("QRLifetime %v, profiles %v", d.QRLifetime(), d.Profiles)
 	}
 	if pool, err := d.TLSRoots(); pool != nil || err != nil {

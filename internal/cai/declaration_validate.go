@@ -6,11 +6,8 @@ import (
 	"regexp"
 )
 
-var (
-	channelNoPattern = regexp.MustCompile(`^[0-9]{10}$`)
-	regionPattern    = regexp.MustCompile(`^[0-9]{6}$`)
-	dataKeyPattern   = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
-)
+// dataKeyPattern is the hex form of the 16-byte SM4 data key.
+var dataKeyPattern = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
 
 // Profiles a declaration may name.
 const (
@@ -35,7 +32,7 @@ func (d *Declaration) validate() []error {
 	if d.CAIVersion != "1" {
 		add(d.problem("caiVersion", `must be "1", got %q`, d.CAIVersion))
 	}
-	if !channelNoPattern.MatchString(d.ChannelNo) {
+	if !ValidChannelNo(d.ChannelNo) {
 		add(d.problem("channelNo", "must be 10 digits, got %q", d.ChannelNo))
 	}
 	if d.Name == "" {
@@ -89,7 +86,7 @@ func (d *Declaration) validateRegions() error {
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Regions {
-		if !regionPattern.MatchString(r) {
+		if !ValidRegion(r) {
 			return d.problem("regions", "region must be 6 digits (GB/T 2260), got %q", r)
 		}
 		if seen[r] {
@@ -124,8 +121,8 @@ func (d *Declaration) validateSandbox() error {
 		// Never echo the key: it is secret even when malformed.
 		errs = append(errs, d.problem("sandbox.dataKey", "must be 32 hex characters (16-byte SM4 key), got %d characters", len(d.Sandbox.DataKey)))
 	}
-	if q := d.Sandbox.QRLifetimeSeconds; q < 1 || q > 60 {
-		errs = append(errs, d.problem("sandbox.qrLifetimeSeconds", "must be 1..60, got %d", q))
+	if q := d.Sandbox.QRLifetimeSeconds; q < 1 || q > MaxQRLifetimeMillis/1000 {
+		errs = append(errs, d.problem("sandbox.qrLifetimeSeconds", "must be 1..%d, got %d", MaxQRLifetimeMillis/1000, q))
 	}
 	if d.Sandbox.TLSCA != "" {
 		if _, err := d.TLSRoots(); err != nil {

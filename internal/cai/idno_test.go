@@ -84,3 +84,29 @@ func TestCodesUnique(t *testing.T) {
 		}
 	}
 }
+
+func TestChannelNoAndRegionSyntax(t *testing.T) {
+	tests := []struct {
+		name      string
+		s         string
+		channelNo bool
+		region    bool
+	}{
+		{"channel number", "1000000001", true, false},
+		{"region", "110000", false, true},
+		{"empty", "", false, false},
+		{"letter", "11000A", false, false},
+		{"full-width digits", "１１００００", false, false},
+		{"eleven digits", "10000000011", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ValidChannelNo(tt.s); got != tt.channelNo {
+				t.Errorf("ValidChannelNo(%q) = %v", tt.s, got)
+			}
+			if got := ValidRegion(tt.s); got != tt.region {
+				t.Errorf("ValidRegion(%q) = %v", tt.s, got)
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
@@ -53,15 +52,6 @@ func ParseSM2PrivateKeyPEM(data []byte) (*sm2.PrivateKey, error) {
 	return priv, nil
 }
 
-// MarshalSM2PrivateKeyPEM encodes priv as a PKCS#8 "PRIVATE KEY" PEM block.
-func MarshalSM2PrivateKeyPEM(priv *sm2.PrivateKey) ([]byte, error) {
-	der, err := smx509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		return nil, fmt.Errorf("sm2 private key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: PEMPrivateKey, Bytes: der}), nil
-}
-
 // ParseCertificatePEM parses the first "CERTIFICATE" block of data (SM2 or other keys).
 func ParseCertificatePEM(data []byte) (*smx509.Certificate, error) {
 	b, err := firstPEM(data, PEMCertificate)
@@ -89,15 +79,6 @@ func SM2PublicKey(cert *smx509.Certificate) (*ecdsa.PublicKey, error) {
 	return pub, nil
 }
 
-// MarshalPublicKeyPEM encodes an SM2 public key as a PKIX "PUBLIC KEY" PEM block.
-func MarshalPublicKeyPEM(pub *ecdsa.PublicKey) ([]byte, error) {
-	der, err := smx509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return nil, fmt.Errorf("public key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: PEMPublicKey, Bytes: der}), nil
-}
-
 // ParsePublicKeyPEM parses the first "PUBLIC KEY" block of data as an SM2 public key.
 func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
 	b, err := firstPEM(data, PEMPublicKey)
@@ -113,30 +94,4 @@ func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
 		return nil, fmt.Errorf("public key: %T is not an SM2 key", key)
 	}
 	return pub, nil
-}
-
-// LoadSM2PrivateKeyPEM reads and parses an SM2 private key file; errors name the path.
-func LoadSM2PrivateKeyPEM(path string) (*sm2.PrivateKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	priv, err := ParseSM2PrivateKeyPEM(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return priv, nil
-}
-
-// LoadCertificatePEM reads and parses a certificate file; errors name the path.
-func LoadCertificatePEM(path string) (*smx509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := ParseCertificatePEM(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return cert, nil
 }

@@ -30,49 +30,60 @@ func EncodeQR(priv *sm2.PrivateKey, channelNo string, p QRPayload) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("qr payload: %w", err)
 	}
-	in := QRPrefix + b64url().EncodeToString(pj)
-	sig, err := SignDER(priv, channelNo, []byte(in))
+	return EncodeQRJSON(priv, channelNo, pj)
+}
+
+// EncodeQRJSON is EncodeQR over payload JSON as given, for codes whose payload is deliberately
+// not a QRPayload (the reference channel's qr-personal-data fault adds the ID number).
+func EncodeQRJSON(priv *sm2.PrivateKey, signerID string, payload []byte) (string, error) {
+	in := QRPrefix + b64url().EncodeToString(payload)
+	sig, err := SignDER(priv, signerID, []byte(in))
 	if err != nil {
 		return "", fmt.Errorf("qr: %w", err)
 	}
 	return in + "." + b64url().EncodeToString(sig), nil
 }
 
-// QRPayloadJSON returns the raw JSON payload of a QR code without checking its fields, so a
-// scanner can look at everything a channel put there (CAI-6.6).
-func QRPayloadJSON(code string) ([]byte, error) {
+// SplitQR splits a code into its raw payload JSON, the bytes its signature covers and the DER
+// signature, checking the syntax only (prefix, two base64url parts). Failures are *Error with
+// code QR_INVALID.
+func SplitQR(code string) (payload, signingInput, sig []byte, err error) {
 	rest, ok := strings.CutPrefix(code, QRPrefix)
 	if !ok {
-		return nil, codeErr(CodeQRInvalid, "qr: %w: no %q prefix", ErrMalformed, QRPrefix)
+		return nil, nil, nil, codeErr(CodeQRInvalid, "qr: %w: no %q prefix", ErrMalformed, QRPrefix)
 	}
 	parts := strings.Split(rest, ".")
 	if len(parts) != 2 {
-		return nil, codeErr(CodeQRInvalid, "qr: %w: %d parts after the prefix, want 2", ErrMalformed, len(parts))
+		return nil, nil, nil, codeErr(CodeQRInvalid, "qr: %w: %d parts after the prefix, want 2", ErrMalformed, len(parts))
 	}
-	raw, err := b64url().DecodeString(parts[0])
-	if err != nil {
-		return nil, codeErr(CodeQRInvalid, "qr payload: %w: not base64url: %v", ErrMalformed, err)
+	if payload, err = b64url().DecodeString(parts[0]); err != nil {
+		return nil, nil, nil, codeErr(CodeQRInvalid, "qr payload: %w: not base64url: %v", ErrMalformed, err)
 	}
-	return raw, nil
+	if sig, err = b64url().DecodeString(parts[1]); err != nil {
+		return nil, nil, nil, codeErr(CodeQRInvalid, "qr signature: %w: %v", ErrMalformed, err)
+	}
+	return payload, []byte(QRPrefix + parts[0]), sig, nil
 }
 
-// ParseQR decodes a QR code without verifying its signature. The payload must be a JSON object
+// QRPayloadJSON returns the raw JSON payload of a QR code without checking its fields, so a
+// scanner can look at everything a channel put there (CAI-6.6).
+func QRPayloadJSON(code string) ([]byte, error) {
+	payload, _, _, err := SplitQR(code)
+	return payload, err
+}
+
+// ParseQR decodes a QR code without verifying its signature. The payload must be one JSON object
 // with exactly the fields of QRPayload (CAI-6.6). Failures are *Error with code QR_INVALID.
 func ParseQR(code string) (QRPayload, []byte, []byte, error) {
 	var p QRPayload
-	raw, err := QRPayloadJSON(code)
+	raw, in, sig, err := SplitQR(code)
 	if err != nil {
 		return p, nil, nil, err
 	}
-	if err := decodeStrictJSON(raw, &p); err != nil {
+	if err := decodeOneJSON(raw, &p, true); err != nil {
 		return p, nil, nil, codeErr(CodeQRInvalid, "qr payload: %w", err)
 	}
-	last := strings.LastIndexByte(code, '.')
-	sig, err := b64url().DecodeString(code[last+1:])
-	if err != nil {
-		return p, nil, nil, codeErr(CodeQRInvalid, "qr signature: %w: %v", ErrMalformed, err)
-	}
-	return p, []byte(code[:last]), sig, nil
+	return p, in, sig, nil
 }
 
 // VerifyQR parses code and verifies its signature with the channel public key and signer ID
@@ -86,17 +97,4 @@ func VerifyQR(pub *ecdsa.PublicKey, channelNo, code string) (QRPayload, error) {
 		return p, codeErr(CodeQRInvalid, "qr signature: %w", err)
 	}
 	return p, nil
-}
-
-// decodeStrictJSON decodes one JSON object rejecting unknown fields and trailing data.
-func decodeStrictJSON(raw []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: data after the JSON object", ErrMalformed)
-	}
-	return nil
 }

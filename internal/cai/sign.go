@@ -79,8 +79,8 @@ func Verify(pub *ecdsa.PublicKey, signerID string, msg []byte, sigB64 string) er
 	return VerifyDER(pub, signerID, msg, sig)
 }
 
-// isDERSignature reports whether sig is exactly one DER SEQUENCE of two INTEGERs.
+// isDERSignature reports whether sig is exactly one DER SEQUENCE of two positive INTEGERs.
 func isDERSignature(sig []byte) bool {
-	r, s, ok := ParseDERSignature(sig)
-	return ok && r != nil && s != nil
+	_, _, ok := ParseDERSignature(sig)
+	return ok
 }

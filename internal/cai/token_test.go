@@ -58,6 +58,7 @@ func TestVerifyTokenFailures(t *testing.T) {
 		{"two parts", parts[0] + "." + parts[1], ErrMalformed},
 		{"padding", good + "=", ErrMalformed},
 		{"bad header json", "e30x." + parts[1] + "." + parts[2], ErrMalformed},
+		{"data after the claims object", parts[0] + "." + b64url().EncodeToString(append(mustB64URL(t, parts[1]), '}')) + "." + parts[2], ErrMalformed},
 		{"alg none", none, ErrAlg},
 		{"wrong key", wrongKey, ErrBadSignature},
 		{"claims swapped", swapped + "." + parts[2], ErrBadSignature},
@@ -71,6 +72,16 @@ func TestVerifyTokenFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustB64URL decodes a token or QR part.
+func mustB64URL(t *testing.T, part string) []byte {
+	t.Helper()
+	b, err := b64url().DecodeString(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestCheckClaims(t *testing.T) {
@@ -108,6 +119,38 @@ func TestCheckClaims(t *testing.T) {
 	}
 }
 
+// TestCheckClaimsWith: each option switches off exactly its own check; the others still apply.
+func TestCheckClaimsWith(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	wrongAud := sampleClaims(now)
+	wrongAud.Aud = "2000000002"
+	expired := sampleClaims(now)
+	expired.Iat, expired.Exp = now.Unix()-600, now.Unix()-400
+	future := sampleClaims(now)
+	future.Iat, future.Exp = now.Unix()+120, now.Unix()+200
+	tests := []struct {
+		name string
+		c    Claims
+		opts ClaimOptions
+		want string
+	}{
+		{"audience skipped", wrongAud, ClaimOptions{SkipAudience: true}, ""},
+		{"audience still checked when expiry is skipped", wrongAud, ClaimOptions{SkipExpiry: true}, CodeTokenAudience},
+		{"expiry skipped", expired, ClaimOptions{SkipExpiry: true}, ""},
+		{"expiry still checked when iat is skipped", expired, ClaimOptions{SkipNotYetValid: true}, CodeTokenExpired},
+		{"future iat skipped", future, ClaimOptions{SkipNotYetValid: true}, ""},
+		{"future iat still checked when audience is skipped", future, ClaimOptions{SkipAudience: true}, CodeTokenNotYetValid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckClaimsWith(tt.c, TypRealName, "1000000001", now, tt.opts)
+			if got := CodeOf(err); got != tt.want || (tt.want == "") != (err == nil) {
+				t.Fatalf("CheckClaimsWith = %v (code %q), want code %q", err, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestQR(t *testing.T) {
 	key, other := mustKey(t), mustKey(t)
 	p := QRPayload{V: 1, Ch: "1000000001", Cid: "card-1", Qid: "qid-1", Iat: 1_700_000_000_000, Exp: 1_700_000_005_000}
@@ -136,6 +179,8 @@ func TestQR(t *testing.T) {
 		{"wrong key", otherSigned, "1000000001", ErrBadSignature},
 		{"no prefix", strings.TrimPrefix(code, QRPrefix), "1000000001", ErrMalformed},
 		{"extra field", extra, "1000000001", ErrMalformed},
+		// A closing bracket after the object used to pass json.Decoder.More unnoticed.
+		{"data after the payload object", QRPrefix + b64url().EncodeToString([]byte(`{"v":1,"ch":"1","cid":"c","qid":"q","iat":1,"exp":2}]`)) + ".AAAA", "1000000001", ErrMalformed},
 		{"payload swapped", QRPrefix + b64url().EncodeToString([]byte(`{"v":1,"ch":"1000000001","cid":"card-2","qid":"qid-1","iat":1700000000000,"exp":1700000005000}`)) + "." + parts[2], "1000000001", ErrBadSignature},
 	}
 	for _, tt := range tests {
