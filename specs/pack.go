@@ -132,7 +132,7 @@ type Case struct {
 	CWE   string `yaml:"cwe"`
 	// Personas the case needs; each gets a fresh, unique citizen per run of the case.
 	Personas []string `yaml:"personas"`
-	// Timeout bounds the whole case (default 30s).
+	// Timeout bounds the whole case (default: the runner's DefaultCaseTimeout, 60 s).
 	Timeout Duration `yaml:"timeout"`
 	Steps   []Step   `yaml:"steps"`
 	Pos     Pos      `yaml:"-"`

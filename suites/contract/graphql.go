@@ -1,8 +1,6 @@
 package contract
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/vektah/gqlparser/v2"
@@ -49,17 +47,15 @@ func (g *GraphQL) ValidateDocument(doc string) (*ast.QueryDocument, error) {
 // A nil doc stands for a document that does not validate (hardening tests send those on
 // purpose): the response must then be a well-formed errors-only response, since a document
 // that fails validation must not execute.
-func (g *GraphQL) ValidateResponse(doc *ast.QueryDocument, opName string, vars map[string]any, body []byte) Result {
+func (g *GraphQL) ValidateResponse(doc *ast.QueryDocument, opName string, vars map[string]any, body *Body) Result {
 	var op *ast.OperationDefinition
 	if doc != nil {
 		if op = doc.Operations.ForName(opName); op == nil {
 			return notChecked("the document has no operation %q", opName)
 		}
 	}
-	var resp any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&resp); err != nil {
+	resp, err := body.JSON()
+	if err != nil {
 		return finish([]Problem{{Path: "$", Message: fmt.Sprintf("the body is not valid JSON: %v", err)}}, "")
 	}
 	w := &walker{schema: g.schema}

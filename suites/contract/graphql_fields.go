@@ -19,7 +19,7 @@ type collected struct {
 func (w *walker) object(p string, def *ast.Definition, sets []ast.SelectionSet, v any) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		w.add(p, "expected an object of type %s, got %s", def.Name, jsonType(v))
+		w.add(p, "expected an object of type %s, got %s", def.Name, JSONType(v))
 		return
 	}
 	concrete := def

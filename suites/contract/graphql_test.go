@@ -93,17 +93,17 @@ func TestValidateGraphQLResponseGood(t *testing.T) {
 	  "search":[{"__typename":"User","id":"u3","name":"C"},{"__typename":"Post","id":"p1","title":"T"}],
 	  "node":{"id":"p9"}},
 	  "extensions":{"cost":1}}`
-	res := g.ValidateResponse(doc, "Q", vars, []byte(body))
+	res := g.ValidateResponse(doc, "Q", vars, NewBody([]byte(body)))
 	if res.Outcome != reports.Passed {
 		t.Fatalf("outcome %s: %s", res.Outcome, res.Summary())
 	}
 	// node without __typename: the Post fragment is optional, but title is still allowed.
 	body2 := strings.Replace(body, `"node":{"id":"p9"}`, `"node":{"id":"p9","title":"x"}`, 1)
-	if res := g.ValidateResponse(doc, "Q", vars, []byte(body2)); res.Outcome != reports.Passed {
+	if res := g.ValidateResponse(doc, "Q", vars, NewBody([]byte(body2))); res.Outcome != reports.Passed {
 		t.Fatalf("optional fragment field: %s", res.Summary())
 	}
 	errBody := `{"data":null,"errors":[{"message":"no","locations":[{"line":1,"column":2}],"path":["me",0],"extensions":{"code":"X"}}]}`
-	if res := g.ValidateResponse(doc, "Q", vars, []byte(errBody)); res.Outcome != reports.Passed {
+	if res := g.ValidateResponse(doc, "Q", vars, NewBody([]byte(errBody))); res.Outcome != reports.Passed {
 		t.Fatalf("error response: %s", res.Summary())
 	}
 }
@@ -122,7 +122,7 @@ func TestValidateGraphQLResponseBroken(t *testing.T) {
 	  "node":{"id":"p9"}},
 	  "errors":[{"locations":[{"line":0}],"path":[true]}],
 	  "debug":1}`
-	res := g.ValidateResponse(doc, "Q", vars, []byte(body))
+	res := g.ValidateResponse(doc, "Q", vars, NewBody([]byte(body)))
 	if res.Outcome != reports.Failed {
 		t.Fatalf("outcome %s, want failed", res.Outcome)
 	}
@@ -179,13 +179,15 @@ func TestValidateGraphQLResponseShapes(t *testing.T) {
 		{"empty errors", "A", `{"errors":[]}`, reports.Failed, "non-empty list"},
 		{"not an object", "A", `[1]`, reports.Failed, "must be a JSON object"},
 		{"not json", "A", `{`, reports.Failed, "not valid JSON"},
+		// The walk used to read only the first JSON value and let anything after it pass.
+		{"trailing data", "A", `{"data":{"me":{"age":1}}} {"data":null}`, reports.Failed, "data after the JSON value"},
 		{"object expected", "B", `{"data":{"me":"x"}}`, reports.Failed, "expected an object of type User"},
 		{"list expected", "B", `{"data":{"me":{"id":"1"}},"extensions":[]}`, reports.Failed, "$.extensions: must be an object"},
 		{"unknown operation", "C", `{}`, reports.NotChecked, `no operation "C"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := g.ValidateResponse(doc, tt.op, nil, []byte(tt.body))
+			res := g.ValidateResponse(doc, tt.op, nil, NewBody([]byte(tt.body)))
 			if res.Outcome != tt.outcome {
 				t.Fatalf("outcome %s (%s), want %s", res.Outcome, res.Summary(), tt.outcome)
 			}
@@ -204,7 +206,7 @@ func TestValidateGraphQLResponseShapes(t *testing.T) {
 		{`{}`, reports.Failed},
 	}
 	for _, tt := range invalid {
-		if res := g.ValidateResponse(nil, "", nil, []byte(tt.body)); res.Outcome != tt.outcome {
+		if res := g.ValidateResponse(nil, "", nil, NewBody([]byte(tt.body))); res.Outcome != tt.outcome {
 			t.Errorf("invalid document, body %s: %s (%s), want %s", tt.body, res.Outcome, res.Summary(), tt.outcome)
 		}
 	}
@@ -216,12 +218,12 @@ func TestValidateGraphQLResponseList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := g.ValidateResponse(doc, "", nil, []byte(`{"data":{"search":{"title":"x"}}}`))
+	res := g.ValidateResponse(doc, "", nil, NewBody([]byte(`{"data":{"search":{"title":"x"}}}`)))
 	if res.Outcome != reports.Failed || !strings.Contains(res.Summary(), "expected a list") {
 		t.Fatalf("got %s %q", res.Outcome, res.Summary())
 	}
 	// Without __typename a User matches no fragment: {} is fine, a stray field is not.
-	res = g.ValidateResponse(doc, "", nil, []byte(`{"data":{"search":[{},{"title":"x"},{"name":"n"}]}}`))
+	res = g.ValidateResponse(doc, "", nil, NewBody([]byte(`{"data":{"search":[{},{"title":"x"},{"name":"n"}]}}`)))
 	if res.Outcome != reports.Failed || !strings.Contains(res.Summary(), "$.data.search[2].name") || len(res.Problems) != 1 {
 		t.Fatalf("got %s %q", res.Outcome, res.Summary())
 	}
@@ -236,7 +238,7 @@ func BenchmarkValidateGraphQLResponse(b *testing.B) {
 	body := []byte(`{"data":{"me":{"id":"1","name":"a","status":"ACTIVE","friends":[{"id":"2"}]}}}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := g.ValidateResponse(doc, "", nil, body); res.Outcome != reports.Passed {
+		if res := g.ValidateResponse(doc, "", nil, NewBody(body)); res.Outcome != reports.Passed {
 			b.Fatal(res.Summary())
 		}
 	}

@@ -26,7 +26,7 @@ func (w *walker) add(path, format string, args ...any) {
 func (w *walker) response(op *ast.OperationDefinition, resp any) {
 	top, ok := resp.(map[string]any)
 	if !ok {
-		w.add("$", "a GraphQL response must be a JSON object, got %s", jsonType(resp))
+		w.add("$", "a GraphQL response must be a JSON object, got %s", JSONType(resp))
 		return
 	}
 	for _, k := range sortedKeys(top) {
@@ -44,7 +44,7 @@ func (w *walker) response(op *ast.OperationDefinition, resp any) {
 	}
 	if ext, ok := top["extensions"]; ok {
 		if _, isObj := ext.(map[string]any); !isObj {
-			w.add("$.extensions", "must be an object, got %s", jsonType(ext))
+			w.add("$.extensions", "must be an object, got %s", JSONType(ext))
 		}
 	}
 	if !hasData {
@@ -92,7 +92,7 @@ func (w *walker) errorList(v any) {
 		p := fmt.Sprintf("$.errors[%d]", i)
 		e, ok := item.(map[string]any)
 		if !ok {
-			w.add(p, "an error must be an object, got %s", jsonType(item))
+			w.add(p, "an error must be an object, got %s", JSONType(item))
 			continue
 		}
 		if _, ok := e["message"].(string); !ok {
@@ -106,7 +106,7 @@ func (w *walker) errorList(v any) {
 		}
 		if ext, ok := e["extensions"]; ok {
 			if _, isObj := ext.(map[string]any); !isObj {
-				w.add(p+".extensions", "must be an object, got %s", jsonType(ext))
+				w.add(p+".extensions", "must be an object, got %s", JSONType(ext))
 			}
 		}
 	}
@@ -115,14 +115,14 @@ func (w *walker) errorList(v any) {
 func (w *walker) locations(p string, v any) {
 	list, ok := v.([]any)
 	if !ok {
-		w.add(p, "locations must be a list, got %s", jsonType(v))
+		w.add(p, "locations must be a list, got %s", JSONType(v))
 		return
 	}
 	for i, item := range list {
 		lp := fmt.Sprintf("%s[%d]", p, i)
 		loc, ok := item.(map[string]any)
 		if !ok {
-			w.add(lp, "a location must be an object, got %s", jsonType(item))
+			w.add(lp, "a location must be an object, got %s", JSONType(item))
 			continue
 		}
 		for _, k := range []string{"line", "column"} {
@@ -136,7 +136,7 @@ func (w *walker) locations(p string, v any) {
 func (w *walker) errorPath(p string, v any) {
 	list, ok := v.([]any)
 	if !ok {
-		w.add(p, "path must be a list, got %s", jsonType(v))
+		w.add(p, "path must be a list, got %s", JSONType(v))
 		return
 	}
 	for i, seg := range list {
@@ -161,7 +161,7 @@ func (w *walker) value(p string, t *ast.Type, sets []ast.SelectionSet, v any) {
 	if t.Elem != nil {
 		list, ok := v.([]any)
 		if !ok {
-			w.add(p, "expected a list %s, got %s", t.String(), jsonType(v))
+			w.add(p, "expected a list %s, got %s", t.String(), JSONType(v))
 			return
 		}
 		for i, item := range list {
@@ -216,25 +216,6 @@ func intValue(v any) (int64, bool) {
 	return n, err == nil
 }
 
-// jsonType names the JSON type of a decoded value.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number, float64:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // describe renders a scalar value with its type for messages; composite values by type only.
 func describe(v any) string {
 	switch x := v.(type) {
@@ -247,5 +228,5 @@ func describe(v any) string {
 	case bool:
 		return "boolean " + strconv.FormatBool(x)
 	}
-	return jsonType(v)
+	return JSONType(v)
 }

@@ -1,8 +1,7 @@
 package contract
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -19,7 +18,7 @@ import (
 // responses whose content has no schema are NotChecked with the reason, required response
 // headers must be present, and the Content-Type must be one the response documents. Every
 // problem is reported, each with the JSON pointer of the offending body value.
-func (o *OpenAPI) ValidateResponse(req *http.Request, status int, header http.Header, body []byte) Result {
+func (o *OpenAPI) ValidateResponse(req *http.Request, status int, header http.Header, body *Body) Result {
 	if req.Method == http.MethodHead {
 		return notChecked("HEAD responses have no body to check against the contract")
 	}
@@ -42,9 +41,9 @@ func (o *OpenAPI) ValidateResponse(req *http.Request, status int, header http.He
 	resp := ref.Value
 	problems := o.checkHeaders(resp, header)
 	if len(resp.Content) == 0 {
-		if len(body) > 0 && len(problems) == 0 {
+		if len(body.Raw) > 0 && len(problems) == 0 {
 			return notChecked("the contract documents no body for status %d of %s, but %d bytes came back",
-				status, op.OperationID, len(body))
+				status, op.OperationID, len(body.Raw))
 		}
 		return finish(problems, "status and headers checked; the contract documents no body")
 	}
@@ -113,19 +112,19 @@ func headerValue(s *openapi3.Schema, raw string) any {
 	return raw
 }
 
-// checkBody decodes a JSON body (any media type ending in json) and validates it against the
-// schema; other media types are validated as one string.
-func (o *OpenAPI) checkBody(schema *openapi3.Schema, ct string, body []byte) []Problem {
-	var value any = string(body)
+// checkBody validates a JSON body (any media type ending in json) against the schema; other
+// media types are validated as one string.
+func (o *OpenAPI) checkBody(schema *openapi3.Schema, ct string, body *Body) []Problem {
+	var value any = string(body.Raw)
 	if isJSON(ct) {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&value); err != nil {
+		v, err := body.JSON()
+		switch {
+		case errors.Is(err, ErrTrailingData):
+			return []Problem{{Message: "the body has data after its JSON value"}}
+		case err != nil:
 			return []Problem{{Message: fmt.Sprintf("the body is not valid JSON: %v", err)}}
 		}
-		if dec.More() {
-			return []Problem{{Message: "the body has data after its JSON value"}}
-		}
+		value = v
 	}
 	if err := schema.VisitJSON(value, o.schemaOpts...); err != nil {
 		return flatten(err, "")

@@ -177,13 +177,15 @@ func TestValidateResponse(t *testing.T) {
 			[]string{"/id", "/count", "/kind", "name", "extra"}},
 		{"not json", "GET", "/things/t-1", 200, hdr("Content-Type", json), `{"id":`, reports.Failed, []string{"not valid JSON"}},
 		{"trailing data", "GET", "/things/t-1", 200, hdr("Content-Type", json), good + good, reports.Failed, []string{"after its JSON"}},
+		// json.Decoder.More let a stray closing brace after the value pass.
+		{"trailing brace", "GET", "/things/t-1", 200, hdr("Content-Type", json), good + "}", reports.Failed, []string{"after its JSON"}},
 		{"headers and body both reported", "POST", "/things", 201, hdr("Content-Type", json), `{}`, reports.Failed,
 			[]string{"X-Request-Id", "id"}},
 		{"unknown route", "GET", "/nowhere", 200, hdr(), "", reports.NotChecked, []string{"matches no operation"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := o.ValidateResponse(newReq(tt.method, tt.path, ""), tt.status, tt.header, []byte(tt.body))
+			res := o.ValidateResponse(newReq(tt.method, tt.path, ""), tt.status, tt.header, NewBody([]byte(tt.body)))
 			if res.Outcome != tt.outcome {
 				t.Fatalf("outcome = %s (%s), want %s", res.Outcome, res.Summary(), tt.outcome)
 			}
@@ -205,7 +207,7 @@ func TestValidateResponse(t *testing.T) {
 func TestValidateResponseProblemPointers(t *testing.T) {
 	o := loadOpenAPI(t)
 	res := o.ValidateResponse(newReq("GET", "/things/t-1", ""), 200, hdr("Content-Type", "application/json"),
-		[]byte(`{"id":"x","name":"n","count":-1}`))
+		NewBody([]byte(`{"id":"x","name":"n","count":-1}`)))
 	got := map[string]bool{}
 	for _, p := range res.Problems {
 		got[p.Path] = true
@@ -234,7 +236,7 @@ func TestValidateResponseConcurrent(t *testing.T) {
 				if i%2 == 1 {
 					body, want = `{"id":"t-1"}`, reports.Failed
 				}
-				res := o.ValidateResponse(newReq("GET", "/things/t-1", ""), 200, hdr("Content-Type", "application/json"), []byte(body))
+				res := o.ValidateResponse(newReq("GET", "/things/t-1", ""), 200, hdr("Content-Type", "application/json"), NewBody([]byte(body)))
 				if res.Outcome != want {
 					errs <- res.Summary()
 					return
@@ -260,7 +262,7 @@ func BenchmarkValidateResponse(b *testing.B) {
 	body := []byte(`{"id":"t-1","name":"a","count":2,"kind":"SMALL"}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := o.ValidateResponse(req, 200, h, body); res.Outcome != reports.Passed {
+		if res := o.ValidateResponse(req, 200, h, NewBody(body)); res.Outcome != reports.Passed {
 			b.Fatal(res.Summary())
 		}
 	}

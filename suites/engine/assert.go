@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chanconf/chanconf/suites/contract"
 )
 
 // evaluate applies an assertion operator to the values an assertion found (JSONPath nodes,
@@ -93,25 +95,6 @@ func validTypeName(name string) bool {
 	return false
 }
 
-// jsonType names the JSON type of a decoded value.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 func hasType(v any, want string) bool {
 	if want == "integer" {
 		n, ok := v.(json.Number)
@@ -121,7 +104,7 @@ func hasType(v any, want string) bool {
 		rat, ok := new(big.Rat).SetString(string(n))
 		return ok && rat.IsInt()
 	}
-	return jsonType(v) == want
+	return contract.JSONType(v) == want
 }
 
 // rat parses a JSON number exactly.
@@ -254,7 +237,7 @@ func textValue(s, op string, operand any) any {
 	_, boolOperand := operand.(bool)
 	switch {
 	case op == "lt" || op == "le" || op == "gt" || op == "ge" || (numericOperand && op != "len"):
-		if v, err := decodeJSON([]byte(strings.TrimSpace(s))); err == nil {
+		if v, err := contract.DecodeJSON([]byte(strings.TrimSpace(s))); err == nil {
 			if n, ok := v.(json.Number); ok {
 				return n
 			}
@@ -267,7 +250,7 @@ func textValue(s, op string, operand any) any {
 			return false
 		}
 	case op == "type":
-		if v, err := decodeJSON([]byte(s)); err == nil {
+		if v, err := contract.DecodeJSON([]byte(s)); err == nil {
 			return v
 		}
 	}

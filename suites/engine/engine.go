@@ -4,10 +4,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"text/template"
 	"time"
 
 	"github.com/chanconf/chanconf/reports"
@@ -68,9 +70,14 @@ type Executor struct {
 	errorCode *jsonpath.Path
 	unsigned  map[string]bool
 	sensitive map[string]bool // canonical header names
-	secrets   []string        // run-wide secrets from the platform
+	secrets   *runSecrets     // the platform's run-wide secrets, compiled once
 	funcs     map[string]any  // engine template functions bound to opts.Now
-	caches    caches
+	// parseFuncs are funcs plus the platform's stand-ins: every name a template may call, for
+	// parsing each template once per run (caches.tree).
+	parseFuncs template.FuncMap
+	// declared is the platform's declaration data (.d), read once: it does not change in a run.
+	declared map[string]any
+	caches   caches
 
 	mu        sync.Mutex
 	exchanges []reports.Exchange
@@ -85,9 +92,13 @@ func New(opts Options) (*Executor, error) {
 		opts:      opts,
 		unsigned:  map[string]bool{},
 		sensitive: map[string]bool{},
-		secrets:   opts.Platform.Secrets(),
+		secrets:   newRunSecrets(opts.Platform.Secrets()),
 		funcs:     templateFuncs(opts.Now),
+		declared:  opts.Platform.Declared(),
 	}
+	e.parseFuncs = template.FuncMap{}
+	maps.Copy(e.parseFuncs, e.funcs)
+	maps.Copy(e.parseFuncs, opts.Platform.TemplateFuncs())
 	if err := e.compileContracts(); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,9 @@ const (
 // fakePlatform signs with readable fake headers and mints readable fake tokens.
 type fakePlatform struct {
 	probes map[string]Probe
+	// extraSecrets are run-wide secrets besides platformSecret (benchmarks plant as many as a
+	// real platform's key material gives).
+	extraSecrets []string
 }
 
 var _ Platform = (*fakePlatform)(nil)
@@ -43,7 +46,7 @@ func (fakePlatform) TemplateFuncs() template.FuncMap {
 	return template.FuncMap{"token": func(string) string { return "" }, "fail": func() (string, error) { return "", nil }}
 }
 func (fakePlatform) Declared() map[string]any    { return map[string]any{"channelNo": "1000000001"} }
-func (fakePlatform) Secrets() []string           { return []string{platformSecret} }
+func (p *fakePlatform) Secrets() []string        { return append([]string{platformSecret}, p.extraSecrets...) }
 func (fakePlatform) SensitiveHeaders() []string  { return []string{"x-sig", "Authorization"} }
 func (p *fakePlatform) Probes() map[string]Probe { return p.probes }
 func (fakePlatform) NewCase(info CaseInfo) (CaseEnv, error) {

@@ -17,9 +17,7 @@ type judge struct {
 	i      int
 	step   *specs.Step
 	b      *built
-	resp   *received
-	nonce  string
-	signed bool
+	res    *stepResult
 	checks []reports.Check
 	err    error // the first pack bug met while checking
 }
@@ -97,11 +95,11 @@ func (j *judge) status(want []int) {
 	if len(exp) > 1 {
 		expected = "one of " + strings.Join(exp, ", ")
 	}
-	j.verdict("status", slices.Contains(want, j.resp.status), expected, strconv.Itoa(j.resp.status), "")
+	j.verdict("status", slices.Contains(want, j.res.resp.status), expected, strconv.Itoa(j.res.resp.status), "")
 }
 
 func (j *judge) code(want string) {
-	got, ok := j.r.errorCode(j.r.graphQLStyle(j.b), j.resp)
+	got, ok := j.r.errorCode(j.res.graphQLStyle, j.res.resp)
 	actual := strconv.Quote(got)
 	if !ok {
 		actual = "not present"
@@ -160,12 +158,12 @@ func (j *judge) contract(enabled *bool) {
 		res = contract.Result{Outcome: reports.NotChecked, Reason: "disabled by the case"}
 	case j.b.kind == kindRaw:
 		res = contract.Result{Outcome: reports.NotChecked, Reason: "raw requests are outside the contract"}
-	case j.resp.truncated:
-		res = contract.Result{Outcome: reports.NotChecked, Reason: fmt.Sprintf("the body was truncated at %d bytes", len(j.resp.body))}
+	case j.res.resp.truncated:
+		res = contract.Result{Outcome: reports.NotChecked, Reason: fmt.Sprintf("the body was truncated at %d bytes", len(j.res.resp.Raw))}
 	case j.b.kind == kindGraphQL:
-		res = j.r.e.graphql.ValidateResponse(j.b.doc.doc, j.b.opName, j.b.vars, j.resp.body)
+		res = j.r.e.graphql.ValidateResponse(j.b.doc.doc, j.b.opName, j.b.vars, j.res.resp.Body)
 	default:
-		res = j.r.e.openapi.ValidateResponse(j.b.req, j.resp.status, j.resp.header, j.resp.body)
+		res = j.r.e.openapi.ValidateResponse(j.b.req, j.res.resp.status, j.res.resp.header, j.res.resp.Body)
 	}
 	actual := "conforms"
 	if res.Outcome != reports.Passed {
@@ -184,10 +182,10 @@ func (j *judge) signature(enabled *bool) {
 		j.add("signature", reports.NotChecked, expected, "", "operation "+j.b.op+" is unsigned")
 	case enabled != nil && !*enabled:
 		j.add("signature", reports.NotChecked, expected, "", "disabled by the case")
-	case j.resp.truncated:
+	case j.res.resp.truncated:
 		j.add("signature", reports.NotChecked, expected, "", "the body was truncated")
 	default:
-		err := j.r.env.VerifyResponse(j.nonce, j.resp.status, j.resp.header, j.resp.body)
+		err := j.r.env.VerifyResponse(j.res.nonce, j.res.resp.status, j.res.resp.header, j.res.resp.Raw)
 		if err != nil {
 			j.add("signature", reports.Failed, expected, err.Error(), "")
 			return

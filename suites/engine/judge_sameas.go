@@ -21,17 +21,17 @@ func sameAsIgnored(canonicalName string) bool {
 func (j *judge) sameAs(name string) {
 	expected := "the same response as step " + strconv.Quote(name)
 	prev, ok := j.r.steps[name]
-	if !ok || prev.resp == nil || prev.resp == j.resp {
+	if !ok || prev.resp == nil || prev.resp == j.res.resp {
 		j.packBug("same-as", expected, fmt.Errorf("%w: sameAs %q names no earlier step with a response", errPackBug, name))
 		return
 	}
 	var diffs []string
-	a, b := prev.resp, j.resp
+	a, b := prev.resp, j.res.resp
 	if a.status != b.status {
 		diffs = append(diffs, fmt.Sprintf("status %d vs %d", a.status, b.status))
 	}
 	codeA, _ := j.r.errorCode(prev.graphQLStyle, a)
-	codeB, _ := j.r.errorCode(j.r.graphQLStyle(j.b), b)
+	codeB, _ := j.r.errorCode(j.res.graphQLStyle, b)
 	if codeA != codeB {
 		diffs = append(diffs, fmt.Sprintf("code %q vs %q", codeA, codeB))
 	}
@@ -39,7 +39,7 @@ func (j *judge) sameAs(name string) {
 		diffs = append(diffs, fmt.Sprintf("header names [%s] vs [%s]", strings.Join(ha, " "), strings.Join(hb, " ")))
 	}
 	if !sameBody(a, b) {
-		diffs = append(diffs, fmt.Sprintf("bodies differ (without requestId): %s vs %s", excerpt(a.body), excerpt(b.body)))
+		diffs = append(diffs, fmt.Sprintf("bodies differ (without requestId): %s vs %s", excerpt(a.Raw), excerpt(b.Raw)))
 	}
 	actual := "the same"
 	if len(diffs) > 0 {
@@ -65,7 +65,7 @@ func sameBody(a, b *received) bool {
 	da, errA := a.JSON()
 	db, errB := b.JSON()
 	if errA != nil || errB != nil {
-		return string(a.body) == string(b.body)
+		return string(a.Raw) == string(b.Raw)
 	}
 	return jsonEqual(withoutRequestID(da), withoutRequestID(db))
 }

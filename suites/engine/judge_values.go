@@ -20,7 +20,7 @@ func (j *judge) header(h *specs.HeaderAssert, data map[string]any) {
 	if h.Value != nil {
 		expected += " " + jsonText(operand)
 	}
-	raw := j.resp.header.Values(h.Name)
+	raw := j.res.resp.header.Values(h.Name)
 	values := make([]any, len(raw))
 	for k, v := range raw {
 		values[k] = textValue(v, h.Op, operand)
@@ -61,9 +61,9 @@ func (j *judge) jsonPath(a *specs.Assert, data map[string]any) {
 		j.packBug("json", expected, fmt.Errorf("%w: %w", errPackBug, err))
 		return
 	}
-	doc, err := j.resp.JSON()
+	doc, err := j.res.resp.JSON()
 	if err != nil {
-		j.verdict("json", false, expected, excerpt(j.resp.body), err.Error())
+		j.verdict("json", false, expected, excerpt(j.res.resp.Raw), err.Error())
 		return
 	}
 	values := []any(path.Select(doc))
@@ -120,12 +120,12 @@ func (j *judge) body(a *specs.Assert, data map[string]any) {
 	if a.Value != nil {
 		expected += " " + jsonText(operand)
 	}
-	ok, err := j.r.evaluate(a.Op, textOperand(a.Op, operand), []any{textValue(string(j.resp.body), a.Op, operand)})
+	ok, err := j.r.evaluate(a.Op, textOperand(a.Op, operand), []any{textValue(string(j.res.resp.Raw), a.Op, operand)})
 	if err != nil {
 		j.packBug("body", expected, err)
 		return
 	}
-	j.verdict("body", ok, expected, excerpt(j.resp.body), "")
+	j.verdict("body", ok, expected, excerpt(j.res.resp.Raw), "")
 }
 
 // excerpt shows at most 256 bytes of a body in a check.
@@ -151,9 +151,9 @@ func (j *judge) masked(m *specs.MaskAssert) {
 		j.packBug("masked", expected, fmt.Errorf("%w: %w", errPackBug, err))
 		return
 	}
-	doc, err := j.resp.JSON()
+	doc, err := j.res.resp.JSON()
 	if err != nil {
-		j.verdict("masked", false, expected, excerpt(j.resp.body), err.Error())
+		j.verdict("masked", false, expected, excerpt(j.res.resp.Raw), err.Error())
 		return
 	}
 	values := []any(path.Select(doc))
@@ -185,14 +185,14 @@ func (j *judge) capture(c *specs.Capture) {
 // captureValue reads a capture: the first node at its path, or its header.
 func (j *judge) captureValue(c *specs.Capture) (any, bool) {
 	if c.Header != "" {
-		v := j.resp.header.Get(c.Header)
-		return v, v != "" || len(j.resp.header.Values(c.Header)) > 0
+		v := j.res.resp.header.Get(c.Header)
+		return v, v != "" || len(j.res.resp.header.Values(c.Header)) > 0
 	}
 	path, err := j.r.e.caches.path(c.Path)
 	if err != nil {
 		return nil, false
 	}
-	doc, err := j.resp.JSON()
+	doc, err := j.res.resp.JSON()
 	if err != nil {
 		return nil, false
 	}

@@ -27,7 +27,7 @@ type Platform interface {
 	// it, so its keys must be complete; its values may be stand-ins.
 	TemplateFuncs() template.FuncMap
 	// Declared is the non-secret declaration data visible to templates as .d (channel number,
-	// regions, QR lifetime...).
+	// regions, QR lifetime...). New reads it once: it must not change during a run.
 	Declared() map[string]any
 	// Secrets are run-wide secret values (keys, the data key) that must never appear in a
 	// report, a log or the console; the engine redacts them from every exchange.
@@ -53,7 +53,8 @@ type CaseInfo struct {
 
 // CaseEnv is one case's platform state.
 type CaseEnv interface {
-	// Personas are the case's citizens as template data (.p.<name>.<field>).
+	// Personas are the case's citizens as template data (.p.<name>.<field>), read once when the
+	// case starts.
 	Personas() map[string]map[string]string
 	// Funcs are the live template functions (tokens bound to these personas).
 	Funcs() template.FuncMap

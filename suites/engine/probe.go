@@ -70,5 +70,5 @@ func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Re
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Status: rc.status, Header: rc.header, Body: rc.body, Truncated: rc.truncated, Nonce: nonce}, nil
+	return &Response{Status: rc.status, Header: rc.header, Body: rc.Raw, Truncated: rc.truncated, Nonce: nonce}, nil
 }

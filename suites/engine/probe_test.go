@@ -123,16 +123,3 @@ func TestConcurrentCases(t *testing.T) {
 		t.Errorf("%d exchanges, want 32", n)
 	}
 }
-
-func BenchmarkExchange(b *testing.B) {
-	s := newStub(b)
-	e := newExec(b, s)
-	c := thingCase("BENCH-1", specs.Expect{Status: []int{200}, JSON: []specs.Assert{{Path: "$.count", Op: "equals", Value: val(b, "200")}}})
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if o := e.Run(ctx, c); o.State != reports.Pass {
-			b.Fatal(o.Message)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chanconf/chanconf/specs"
+	"github.com/chanconf/chanconf/suites/contract"
 )
 
 // Headers the engine adds to every request so that a channel's logs can be matched to a run.
@@ -178,7 +179,7 @@ func (r *caseRun) buildGraphQL(ctx context.Context, g *specs.GraphQLCall, data m
 			return nil, fmt.Errorf("variables: %w", err)
 		}
 		payload["variables"] = raw
-		v, err := decodeJSON(raw)
+		v, err := contract.DecodeJSON(raw)
 		if err != nil {
 			return nil, fmt.Errorf("variables: %w", err)
 		}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"text/template"
 	"time"
 
 	"github.com/chanconf/chanconf/reports"
@@ -31,10 +33,14 @@ type CaseOutcome struct {
 
 // caseRun is the state of one execution of a case.
 type caseRun struct {
-	e        *Executor
-	c        *specs.Case
-	env      CaseEnv
-	funcs    map[string]any
+	e     *Executor
+	c     *specs.Case
+	env   CaseEnv
+	funcs map[string]any
+	// tmpl carries funcs for executing the run's shared template trees (render).
+	tmpl *template.Template
+	// personas is the case's .p, read once: a case's personas do not change.
+	personas map[string]map[string]string
 	vars     map[string]any
 	secrets  []string // captured secret values
 	checks   []reports.Check
@@ -46,11 +52,11 @@ type caseRun struct {
 	envErr  error // the first environment problem (makes the case ERROR)
 }
 
-// stepResult is what later steps may refer to by step name (nonceFrom, sameAs).
+// stepResult is a step's last exchange: what its checks judge, and what later steps may refer
+// to by step name (nonceFrom, sameAs).
 type stepResult struct {
 	nonce string
 	resp  *received
-	kind  stepKind
 	// graphQLStyle is true when the error code is read from errors[0].extensions.code.
 	graphQLStyle bool
 }
@@ -104,13 +110,11 @@ func (r *caseRun) execute(ctx context.Context) {
 		return
 	}
 	r.env = env
+	r.personas = env.Personas()
 	r.funcs = make(map[string]any, len(r.e.funcs)+8)
-	for k, v := range r.e.funcs {
-		r.funcs[k] = v
-	}
-	for k, v := range env.Funcs() {
-		r.funcs[k] = v
-	}
+	maps.Copy(r.funcs, r.e.funcs)
+	maps.Copy(r.funcs, env.Funcs())
+	r.tmpl = newTemplate().Funcs(r.funcs)
 	failed := false
 	for i := range r.c.Steps {
 		step := &r.c.Steps[i]

@@ -12,30 +12,25 @@ import (
 	"time"
 
 	"github.com/chanconf/chanconf/reports"
+	"github.com/chanconf/chanconf/suites/contract"
 )
 
-// received is a response with its body read (capped) and, lazily, decoded.
+// received is a response with its body read (capped). The embedded contract.Body decodes the
+// body at most once, for the contract check and the case's assertions alike.
 type received struct {
+	*contract.Body
 	status    int
 	header    http.Header
-	body      []byte
 	truncated bool
-
-	decoded bool
-	json    any
-	jsonErr error
 }
 
-// JSON decodes the body once, keeping numbers as json.Number.
+// JSON returns the decoded body (numbers as json.Number), or why the body is not JSON.
 func (rc *received) JSON() (any, error) {
-	if !rc.decoded {
-		rc.decoded = true
-		rc.json, rc.jsonErr = decodeJSON(rc.body)
-		if rc.jsonErr != nil {
-			rc.jsonErr = fmt.Errorf("the response body is not JSON: %w", rc.jsonErr)
-		}
+	v, err := rc.Body.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("the response body is not JSON: %w", err)
 	}
-	return rc.json, rc.jsonErr
+	return v, nil
 }
 
 // send performs one exchange: it sends req with body, bounded by the request timeout, reads the
@@ -63,14 +58,14 @@ func (r *caseRun) send(ctx context.Context, id string, step int, req *http.Reque
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, r.e.opts.MaxBodyBytes+1))
-	rc := &received{status: resp.StatusCode, header: resp.Header, body: data}
+	rc := &received{Body: contract.NewBody(data), status: resp.StatusCode, header: resp.Header}
 	if int64(len(data)) > r.e.opts.MaxBodyBytes {
-		rc.body, rc.truncated = data[:r.e.opts.MaxBodyBytes], true
+		rc.Raw, rc.truncated = data[:r.e.opts.MaxBodyBytes], true
 	}
 	x.DurationMs = ms(time.Since(clock))
 	x.Request.HTTPVersion = resp.Proto
 	x.Response = reports.Response{Status: resp.StatusCode, StatusText: http.StatusText(resp.StatusCode),
-		HTTPVersion: resp.Proto, Headers: headerList(resp.Header), Body: string(rc.body), Truncated: rc.truncated}
+		HTTPVersion: resp.Proto, Headers: headerList(resp.Header), Body: string(rc.Raw), Truncated: rc.truncated}
 	if err != nil && !errors.Is(err, io.EOF) {
 		x.Error = "reading the response body: " + err.Error()
 		r.record(x)

@@ -89,7 +89,7 @@ func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) (
 	if err != nil {
 		return nil, err
 	}
-	nonce, signed, err := r.signAndValidate(b, step)
+	nonce, err := r.signAndValidate(b, step)
 	if err != nil {
 		return nil, err
 	}
@@ -97,46 +97,46 @@ func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) (
 	if err != nil {
 		return nil, err
 	}
-	res := &stepResult{nonce: nonce, resp: resp, kind: b.kind, graphQLStyle: r.graphQLStyle(b)}
+	res := &stepResult{nonce: nonce, resp: resp, graphQLStyle: r.graphQLStyle(b)}
 	r.steps[step.Name] = res
-	j := &judge{r: r, i: i, step: step, b: b, resp: resp, nonce: nonce, signed: signed}
+	j := &judge{r: r, i: i, step: step, b: b, res: res}
 	return j.run()
 }
 
 // signAndValidate signs the request as the step asks and, unless the step is deliberately
 // invalid or raw, checks it against the contract first. A request the harness builds as valid
 // that the contract refuses is a pack bug (ERROR), not the channel's failure.
-func (r *caseRun) signAndValidate(b *built, step *specs.Step) (nonce string, signed bool, err error) {
+func (r *caseRun) signAndValidate(b *built, step *specs.Step) (nonce string, err error) {
 	opt, err := r.signOptions(step)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	signable := !r.e.unsigned[b.op]
-	signed = signable && opt.Mode != "none"
+	signed := signable && opt.Mode != "none"
 	check := b.validate && r.e.openapi != nil
 	if check && signable && opt.Mode != "" {
 		// The signing headers are contract parameters and tampering with them is the point
 		// of the step: judge the request as it would be when signed correctly.
 		probe := b.req.Clone(b.req.Context())
 		if _, err := r.env.Sign(probe, b.body, SignOptions{Now: opt.Now}); err != nil {
-			return "", false, fmt.Errorf("signing: %w", err)
+			return "", fmt.Errorf("signing: %w", err)
 		}
 		if err := r.validateRequest(probe, b.body); err != nil {
-			return "", false, err
+			return "", err
 		}
 		check = false
 	}
 	if signed {
 		if nonce, err = r.env.Sign(b.req, b.body, opt); err != nil {
-			return "", false, fmt.Errorf("signing: %w", err)
+			return "", fmt.Errorf("signing: %w", err)
 		}
 	}
 	if check {
 		if err := r.validateRequest(b.req, b.body); err != nil {
-			return "", false, err
+			return "", err
 		}
 	}
-	return nonce, signed, nil
+	return nonce, nil
 }
 
 func (r *caseRun) validateRequest(req *http.Request, body []byte) error {

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/chanconf/chanconf/internal/cai"
+	"github.com/chanconf/chanconf/specs"
 	"github.com/chanconf/chanconf/suites/engine"
 )
 
-// Sign modes of specs.SignSpec.Mode. Each breaks exactly one rule of section 2.
+// Sign modes of specs.SignSpec.Mode (the pack grammar, specs.SignModes, lists them all). Each
+// breaks exactly one rule of section 2.
 const (
 	ModeNone            = "none"             // no signing headers at all (CAI-2.1)
 	ModeDropSignature   = "drop-signature"   // X-CAI-Signature missing (CAI-2.1)
@@ -27,13 +30,6 @@ const (
 	ModeReuseNonce      = "reuse-nonce"      // Nonce of an earlier request (CAI-2.4)
 	ModeWrongChannel    = "wrong-channel"    // another channel number, validly signed (CAI-2.5)
 )
-
-// SignModes lists every sign mode, for lint.
-func SignModes() []string {
-	return []string{ModeNone, ModeDropSignature, ModeDropTimestamp, ModeDropNonce, ModeDropChannel,
-		ModeCorrupt, ModeWrongKey, ModeWrongSignerID, ModeRawRS, ModeTimestampOffset, ModeReuseNonce,
-		ModeWrongChannel}
-}
 
 // nonceAlphabet is the nonce character set of the standard ([A-Za-z0-9_-]).
 const nonceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -112,20 +108,13 @@ func (p *Platform) nonceFor(opt engine.SignOptions) (string, error) {
 	case opt.Mode == ModeReuseNonce:
 		return opt.Nonce, nil
 	case opt.Mode != "" && !isSignMode(opt.Mode):
-		return "", fmt.Errorf("unknown sign mode %q (known: %v)", opt.Mode, SignModes())
+		return "", fmt.Errorf("unknown sign mode %q (known: %v)", opt.Mode, specs.SignModes())
 	}
 	return newNonce()
 }
 
-// isSignMode reports whether m is a known sign mode.
-func isSignMode(m string) bool {
-	for _, k := range SignModes() {
-		if k == m {
-			return true
-		}
-	}
-	return false
-}
+// isSignMode reports whether m is a sign mode of the pack grammar.
+func isSignMode(m string) bool { return slices.Contains(specs.SignModes(), m) }
 
 // requestSignature returns the X-CAI-Signature value for msg under mode.
 func (p *Platform) requestSignature(mode string, msg []byte) (string, error) {

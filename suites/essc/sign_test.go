@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chanconf/chanconf/internal/cai"
+	"github.com/chanconf/chanconf/specs"
 	"github.com/chanconf/chanconf/suites/engine"
 	"github.com/emmansun/gmsm/sm2"
 )
@@ -112,7 +113,9 @@ func TestSignModes(t *testing.T) {
 		{engine.SignOptions{Mode: ModeReuseNonce, Nonce: first}, cai.CodeNonceReplayed},
 		{engine.SignOptions{Mode: ModeWrongChannel}, cai.CodeChannelMismatch},
 	}
+	tested := map[string]bool{}
 	for _, tt := range tests {
+		tested[tt.opt.Mode] = true
 		t.Run(tt.opt.Mode+tt.opt.Offset.String(), func(t *testing.T) {
 			nonce, failed, hdr := send(t, tt.opt)
 			if failed != tt.want {
@@ -122,6 +125,11 @@ func TestSignModes(t *testing.T) {
 				t.Fatalf("Sign returned nonce %q but sent %q", nonce, sent)
 			}
 		})
+	}
+	for _, mode := range specs.SignModes() {
+		if !tested[mode] {
+			t.Errorf("sign mode %q of the pack grammar has no case here", mode)
+		}
 	}
 }
 

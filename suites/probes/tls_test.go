@@ -19,10 +19,10 @@ func TestTLSVersions(t *testing.T) {
 	}{
 		{name: "TLS 1.2 and 1.3 only", cfg: &tls.Config{MinVersion: tls.VersionTLS12}},
 		{name: "accepts TLS 1.0 and 1.1",
-			cfg:  &tls.Config{MinVersion: tls.VersionTLS10, CipherSuites: slices.Concat(aeadSuites, legacySuites)},
+			cfg:  &tls.Config{MinVersion: tls.VersionTLS10, CipherSuites: slices.Concat(aeadSuites(), legacySuites())},
 			want: []string{"TLS 1.0 handshake refused", "TLS 1.1 handshake refused"}},
 		{name: "accepts TLS 1.1 only among the legacy versions",
-			cfg:  &tls.Config{MinVersion: tls.VersionTLS11, CipherSuites: slices.Concat(aeadSuites, legacySuites)},
+			cfg:  &tls.Config{MinVersion: tls.VersionTLS11, CipherSuites: slices.Concat(aeadSuites(), legacySuites())},
 			want: []string{"TLS 1.1 handshake refused"}},
 		{name: "no TLS 1.3", cfg: &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12},
 			want: []string{"TLS 1.3 handshake completes"}},
@@ -52,26 +52,26 @@ func TestTLSVersions(t *testing.T) {
 
 func TestTLSCiphers(t *testing.T) {
 	ca := newCA(t, "ciphers CA")
-	ecdsaCert := ca.leaf(t, leafOptions{ips: loopback})
+	ecdsaCert := ca.leaf(t, leafOptions{ips: loopback()})
 	tests := []struct {
 		name string
 		cfg  *tls.Config
 		want []string
 	}{
-		{name: "RSA certificate, AEAD suites only", cfg: &tls.Config{CipherSuites: aeadSuites}},
-		{name: "ECDSA certificate, AEAD suites only", cfg: &tls.Config{Certificates: []tls.Certificate{ecdsaCert}, CipherSuites: aeadSuites}},
+		{name: "RSA certificate, AEAD suites only", cfg: &tls.Config{CipherSuites: aeadSuites()}},
+		{name: "ECDSA certificate, AEAD suites only", cfg: &tls.Config{Certificates: []tls.Certificate{ecdsaCert}, CipherSuites: aeadSuites()}},
 		{name: "ECDHE RSA CBC offered too",
-			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites, []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA})},
+			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites(), []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA})},
 			want: []string{"TLS 1.2 handshake offering only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA refused"}},
 		{name: "ECDHE ECDSA CBC offered too",
 			cfg: &tls.Config{Certificates: []tls.Certificate{ecdsaCert},
-				CipherSuites: slices.Concat(aeadSuites, []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA})},
+				CipherSuites: slices.Concat(aeadSuites(), []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA})},
 			want: []string{"TLS 1.2 handshake offering only TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA refused"}},
 		{name: "3DES offered too",
-			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites, []uint16{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA})},
+			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites(), []uint16{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA})},
 			want: []string{"TLS 1.2 handshake offering only TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA refused"}},
 		{name: "static RSA key exchange offered too",
-			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites, []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256})},
+			cfg:  &tls.Config{CipherSuites: slices.Concat(aeadSuites(), []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256})},
 			want: []string{"TLS 1.2 handshake offering only TLS_RSA_WITH_AES_128_GCM_SHA256 refused"}},
 		{name: "CBC only, no AEAD",
 			cfg: &tls.Config{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA}},
@@ -84,8 +84,8 @@ func TestTLSCiphers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Checks) != len(forbiddenSuites)+1 {
-				t.Fatalf("got %d checks, want %d", len(res.Checks), len(forbiddenSuites)+1)
+			if len(res.Checks) != len(forbiddenSuites())+1 {
+				t.Fatalf("got %d checks, want %d", len(res.Checks), len(forbiddenSuites())+1)
 			}
 			if got := failed(res.Checks); !slices.Equal(got, tt.want) {
 				t.Errorf("failed checks = %q, want %q", got, tt.want)
@@ -136,16 +136,16 @@ func TestTLSCertificate(t *testing.T) {
 		roots bool // trust ca (else the system roots)
 		want  []string
 	}{
-		{name: "valid", cert: ca.leaf(t, leafOptions{ips: loopback}), roots: true},
-		{name: "expired", cert: ca.leaf(t, leafOptions{ips: loopback, notBefore: now.Add(-48 * time.Hour), notAfter: now.Add(-24 * time.Hour)}),
+		{name: "valid", cert: ca.leaf(t, leafOptions{ips: loopback()}), roots: true},
+		{name: "expired", cert: ca.leaf(t, leafOptions{ips: loopback(), notBefore: now.Add(-48 * time.Hour), notAfter: now.Add(-24 * time.Hour)}),
 			roots: true, want: []string{"server certificate valid now", "server certificate chains to the declared TLS CA"}},
-		{name: "not yet valid", cert: ca.leaf(t, leafOptions{ips: loopback, notBefore: now.Add(time.Hour), notAfter: now.Add(2 * time.Hour)}),
+		{name: "not yet valid", cert: ca.leaf(t, leafOptions{ips: loopback(), notBefore: now.Add(time.Hour), notAfter: now.Add(2 * time.Hour)}),
 			roots: true, want: []string{"server certificate valid now", "server certificate chains to the declared TLS CA"}},
 		{name: "DNS name only", cert: ca.leaf(t, leafOptions{dns: []string{"channel.example"}}),
 			roots: true, want: []string{"server certificate valid for 127.0.0.1"}},
-		{name: "issued by another CA", cert: other.leaf(t, leafOptions{ips: loopback}),
+		{name: "issued by another CA", cert: other.leaf(t, leafOptions{ips: loopback()}),
 			roots: true, want: []string{"server certificate chains to the declared TLS CA"}},
-		{name: "no declared CA: system roots", cert: ca.leaf(t, leafOptions{ips: loopback}),
+		{name: "no declared CA: system roots", cert: ca.leaf(t, leafOptions{ips: loopback()}),
 			want: []string{"server certificate chains to the system roots"}},
 	}
 	for _, tt := range tests {

@@ -17,26 +17,28 @@ type forbiddenSuite struct {
 	reason string
 }
 
-// forbiddenSuites are offered one at a time: CBC (with ECDHE, for both certificate types), 3DES,
-// RC4 and static-RSA key exchange. Each handshake offers only that suite, so a completed
-// handshake proves the server accepts it.
-var forbiddenSuites = []forbiddenSuite{
-	{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, "CBC"},
-	{tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, "CBC"},
-	{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, "CBC"},
-	{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, "CBC"},
-	{tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, "CBC"},
-	{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, "CBC"},
-	{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, "3DES"},
-	{tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA, "3DES, static RSA key exchange"},
-	{tls.TLS_ECDHE_ECDSA_WITH_RC4_128_SHA, "RC4"},
-	{tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, "RC4"},
-	{tls.TLS_RSA_WITH_RC4_128_SHA, "RC4, static RSA key exchange"},
-	{tls.TLS_RSA_WITH_AES_128_GCM_SHA256, "static RSA key exchange"},
-	{tls.TLS_RSA_WITH_AES_256_GCM_SHA384, "static RSA key exchange"},
-	{tls.TLS_RSA_WITH_AES_128_CBC_SHA, "CBC, static RSA key exchange"},
-	{tls.TLS_RSA_WITH_AES_256_CBC_SHA, "CBC, static RSA key exchange"},
-	{tls.TLS_RSA_WITH_AES_128_CBC_SHA256, "CBC, static RSA key exchange"},
+// forbiddenSuites returns the suites offered one at a time: CBC (with ECDHE, for both certificate
+// types), 3DES, RC4 and static-RSA key exchange. Each handshake offers only that suite, so a
+// completed handshake proves the server accepts it.
+func forbiddenSuites() []forbiddenSuite {
+	return []forbiddenSuite{
+		{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, "CBC"},
+		{tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, "CBC"},
+		{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, "CBC"},
+		{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, "CBC"},
+		{tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, "CBC"},
+		{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, "CBC"},
+		{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, "3DES"},
+		{tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA, "3DES, static RSA key exchange"},
+		{tls.TLS_ECDHE_ECDSA_WITH_RC4_128_SHA, "RC4"},
+		{tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, "RC4"},
+		{tls.TLS_RSA_WITH_RC4_128_SHA, "RC4, static RSA key exchange"},
+		{tls.TLS_RSA_WITH_AES_128_GCM_SHA256, "static RSA key exchange"},
+		{tls.TLS_RSA_WITH_AES_256_GCM_SHA384, "static RSA key exchange"},
+		{tls.TLS_RSA_WITH_AES_128_CBC_SHA, "CBC, static RSA key exchange"},
+		{tls.TLS_RSA_WITH_AES_256_CBC_SHA, "CBC, static RSA key exchange"},
+		{tls.TLS_RSA_WITH_AES_128_CBC_SHA256, "CBC, static RSA key exchange"},
+	}
 }
 
 // tlsCiphers checks the TLS 1.2 suites: every forbidden suite offered alone must be refused, and
@@ -60,7 +62,7 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 		return engine.ProbeResult{}, fmt.Errorf("%s: %w", NameTLSCiphers, err)
 	}
 	var res engine.ProbeResult
-	for _, f := range forbiddenSuites {
+	for _, f := range forbiddenSuites() {
 		cfg := t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, []uint16{f.id})
 		r, err := t.handshake(ctx, cfg, timeout)
 		if err != nil {
@@ -70,7 +72,7 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 		res.Checks = append(res.Checks, check(NameTLSCiphers, r.refused != nil,
 			"TLS 1.2 handshake offering only "+name+" refused", r.String(), "forbidden: "+f.reason))
 	}
-	r, err := t.handshake(ctx, t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, aeadSuites), timeout)
+	r, err := t.handshake(ctx, t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, aeadSuites()), timeout)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", NameTLSCiphers, err)
 	}
@@ -80,7 +82,7 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 
 // aeadCheck requires the handshake offering the allowed suites to complete with one of them.
 func aeadCheck(r handshakeResult) reports.Check {
-	ok := r.refused == nil && r.state.Version == tls.VersionTLS12 && slices.Contains(aeadSuites, r.state.CipherSuite)
+	ok := r.refused == nil && r.state.Version == tls.VersionTLS12 && slices.Contains(aeadSuites(), r.state.CipherSuite)
 	return check(NameTLSCiphers, ok, "TLS 1.2 handshake offering the ECDHE AEAD suites completes with one of them",
 		r.String(), "")
 }

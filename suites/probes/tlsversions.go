@@ -12,24 +12,28 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// legacySuites are every TLS 1.0-1.2 suite Go can offer that is not AEAD: what a TLS 1.0 or 1.1
+// legacySuites returns every TLS 1.0-1.2 suite Go can offer that is not AEAD: what a TLS 1.0 or 1.1
 // client offers, so that a refused legacy handshake is the server's choice of version and not a
 // lack of common suites.
-var legacySuites = []uint16{
-	tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
-	tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-	tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-	tls.TLS_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_AES_256_CBC_SHA, tls.TLS_RSA_WITH_AES_128_CBC_SHA256,
-	tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA,
-	tls.TLS_ECDHE_ECDSA_WITH_RC4_128_SHA, tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, tls.TLS_RSA_WITH_RC4_128_SHA,
+func legacySuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+		tls.TLS_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_AES_256_CBC_SHA, tls.TLS_RSA_WITH_AES_128_CBC_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA,
+		tls.TLS_ECDHE_ECDSA_WITH_RC4_128_SHA, tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, tls.TLS_RSA_WITH_RC4_128_SHA,
+	}
 }
 
-// aeadSuites are the TLS 1.2 suites a channel may negotiate: ECDHE with AES-GCM or
+// aeadSuites returns the TLS 1.2 suites a channel may negotiate: ECDHE with AES-GCM or
 // ChaCha20-Poly1305.
-var aeadSuites = []uint16{
-	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+func aeadSuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	}
 }
 
 // tlsVersions checks which protocol versions the server accepts: TLS 1.0 and 1.1 handshakes must
@@ -60,9 +64,9 @@ func (tlsVersions) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node
 		return engine.ProbeResult{}, fmt.Errorf("%s: %w", NameTLSVersions, err)
 	}
 	attempts := []versionAttempt{
-		{version: tls.VersionTLS10, suites: slices.Concat(legacySuites, aeadSuites)},
-		{version: tls.VersionTLS11, suites: slices.Concat(legacySuites, aeadSuites)},
-		{version: tls.VersionTLS12, suites: aeadSuites, accept: true},
+		{version: tls.VersionTLS10, suites: slices.Concat(legacySuites(), aeadSuites())},
+		{version: tls.VersionTLS11, suites: slices.Concat(legacySuites(), aeadSuites())},
+		{version: tls.VersionTLS12, suites: aeadSuites(), accept: true},
 		{version: tls.VersionTLS13, accept: true},
 	}
 	var res engine.ProbeResult

@@ -69,7 +69,7 @@ func RunReference(ctx context.Context, opts RunOptions) (*reports.Report, error)
 	defer exec.CloseIdleConnections()
 	return runner.Run(ctx, runner.Options{
 		Pack:        opts.Pack,
-		Runner:      CaseRunner{Executor: exec},
+		Runner:      exec,
 		Concurrency: opts.Concurrency,
 		Focus:       opts.Focus,
 		Seed:        seed,
@@ -83,23 +83,6 @@ func RunReference(ctx context.Context, opts RunOptions) (*reports.Report, error)
 		},
 	})
 }
-
-// CaseRunner adapts an engine.Executor to runner.CaseRunner: the engine's outcome has the
-// runner's fields, so the adapter is a plain conversion. It lives here because no other package
-// exports one yet; the CLI may use it too.
-type CaseRunner struct {
-	Executor *engine.Executor
-}
-
-var _ runner.CaseRunner = CaseRunner{}
-
-// Run implements runner.CaseRunner.
-func (c CaseRunner) Run(ctx context.Context, cs *specs.Case) runner.Outcome {
-	return runner.Outcome(c.Executor.Run(ctx, cs))
-}
-
-// Exchanges implements runner.CaseRunner.
-func (c CaseRunner) Exchanges() []reports.Exchange { return c.Executor.Exchanges() }
 
 // LoadPack loads the CAI v1 pack compiled into chanconf with the CLI's loader options.
 func LoadPack() (*specs.Pack, error) {
