@@ -9,12 +9,13 @@ import (
 	"syscall"
 
 	"github.com/chanconf/chanconf/internal/cli"
+	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], iostreams.System(os.Getenv), os.Getenv)
+	code := cli.Main(ctx, os.Args[1:], iostreams.System(cmdutil.Getenv), cmdutil.Getenv)
 	stop()
 	os.Exit(int(code))
 }

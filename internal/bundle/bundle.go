@@ -128,25 +128,34 @@ type Signature struct {
 	Signature   string `json:"signature"`
 }
 
-// Contents renders the bundle's files, without manifest and signature, in bundle order.
-func Contents(in Input) ([]File, error) {
+// ReportFile is one report of a run: its file name, the same in the output folder and in a
+// bundle, and the writer that renders it.
+type ReportFile struct {
+	Name  string
+	Write func(io.Writer, *reports.Report) error
+}
+
+// ReportFiles lists the reports of a run in the order `run` prints their paths and a bundle
+// holds them: the one list both write from, so the folder and the bundle cannot differ.
+func ReportFiles() []ReportFile {
+	return []ReportFile{
+		{FileReport, reports.WriteJSON}, {FileJUnit, reports.WriteJUnit}, {FileHTML, reports.WriteHTML},
+		{FileHAR, reports.WriteHAR}, {FileSARIF, reports.WriteSARIF},
+	}
+}
+
+// contents renders the bundle's files, without manifest and signature, in bundle order.
+func contents(in Input) ([]File, error) {
 	if in.Report == nil || in.Declaration == nil || in.Pack == nil {
 		return nil, fmt.Errorf("bundle: report, declaration and pack are required")
 	}
 	var files []File
-	writers := []struct {
-		name  string
-		write func(io.Writer, *reports.Report) error
-	}{
-		{FileReport, reports.WriteJSON}, {FileJUnit, reports.WriteJUnit}, {FileHTML, reports.WriteHTML},
-		{FileHAR, reports.WriteHAR}, {FileSARIF, reports.WriteSARIF},
-	}
-	for _, w := range writers {
+	for _, rf := range ReportFiles() {
 		var buf bytes.Buffer
-		if err := w.write(&buf, in.Report); err != nil {
-			return nil, fmt.Errorf("bundle %s: %w", w.name, err)
+		if err := rf.Write(&buf, in.Report); err != nil {
+			return nil, fmt.Errorf("bundle %s: %w", rf.Name, err)
 		}
-		files = append(files, File{Name: w.name, Data: buf.Bytes()})
+		files = append(files, File{Name: rf.Name, Data: buf.Bytes()})
 	}
 	red := in.Declaration.Redacted()
 	decl, err := red.Encode()

@@ -119,7 +119,7 @@ func (b *Bundle) consistency() []Problem {
 	if err != nil {
 		out = append(out, Problem{FilePackManifest, err.Error()})
 	} else {
-		if sum := PackDigest(pm.Files); sum != pm.SHA256 {
+		if sum := packDigest(pm.Files); sum != pm.SHA256 {
 			out = append(out, Problem{FilePackManifest, fmt.Sprintf("sha256 %s is not the digest of its files (%s)", pm.SHA256, sum)})
 		}
 		if got := (reports.PackRef{Name: pm.Name, Version: pm.Version, SHA256: pm.SHA256}); got != rep.Pack {
@@ -173,10 +173,10 @@ func (b *Bundle) decode(name string, v any) error {
 	return nil
 }
 
-// PackDigest recomputes a pack's digest from its file list the way specs.Digest does:
+// packDigest recomputes a pack's digest from its file list the way specs.Digest does:
 // SHA-256 over the lines "<sha256>  <path>\n" (the list is taken in the order given, which
 // for a pack is sorted by path).
-func PackDigest(files []specs.FileDigest) string {
+func packDigest(files []specs.FileDigest) string {
 	h := sha256.New()
 	for _, f := range files {
 		fmt.Fprintf(h, "%s  %s\n", f.SHA256, f.Path)

@@ -8,31 +8,34 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/chanconf/chanconf/reports"
 )
 
 // maxFileSize bounds one file read from a bundle, so that a hostile zip cannot exhaust memory.
 const maxFileSize = 1 << 30
 
-// Build renders the contents of in and writes the zip with Write; key signs the manifest (nil
+// Build renders the contents of in and writes the zip with writeZip; key signs the manifest (nil
 // leaves the bundle unsigned). The modification time of every entry is the report's
 // FinishedAt.
 func Build(in Input, key *SigningKey) ([]byte, error) {
-	files, err := Contents(in)
+	files, err := contents(in)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, files, key, in.Report.FinishedAt); err != nil {
+	if err := writeZip(&buf, files, key, in.Report.FinishedAt); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// Write writes files, then manifest.json listing them, then manifest.sig when key is set, as
+// writeZip writes files, then manifest.json listing them, then manifest.sig when key is set, as
 // a deterministic zip: entries in that order, each deflated, all with the modification time
 // mod (UTC, two-second MS-DOS precision; before 1980 becomes 1980-01-01), no extra fields.
-func Write(w io.Writer, files []File, key *SigningKey, mod time.Time) error {
+func writeZip(w io.Writer, files []File, key *SigningKey, mod time.Time) error {
 	all, err := withManifest(files, key)
 	if err != nil {
 		return err
@@ -136,6 +139,33 @@ func ReadFile(path string) (*Bundle, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, nil
+}
+
+// ReadReport reads a report.json, or the report.json inside a bundle (a path ending in .zip),
+// so that every command taking a report (diff, run --rerun-failed) accepts the evidence a
+// vendor keeps as well as the loose file. The bundle is not verified: comparing or re-running
+// needs no signature.
+func ReadReport(path string) (*reports.Report, error) {
+	if strings.HasSuffix(strings.ToLower(path), ".zip") {
+		b, err := ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.Report()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", path, FileReport, err)
+		}
+		return r, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r, err := reports.ReadJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
 }
 
 // Read parses a bundle zip. A damaged zip (bad CRC, truncated), a directory or a repeated

@@ -9,6 +9,7 @@ package certify
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -65,6 +66,24 @@ func Evaluate(in Input) reports.Eligibility {
 	reasons = append(reasons, shapeReasons(r)...)
 	reasons = append(reasons, caseReasons(r, in.Cases)...)
 	return reports.Eligibility{Certifiable: len(reasons) == 0, Reasons: nonNil(reasons)}
+}
+
+// Write prints a decision the way both `run` and `verify` show it: "certifiable: yes", or
+// "certifiable: no" and one "  - reason" line per reason.
+func Write(w io.Writer, e reports.Eligibility) error {
+	var b strings.Builder
+	if e.Certifiable {
+		b.WriteString("certifiable: yes\n")
+	} else {
+		b.WriteString("certifiable: no\n")
+		for _, r := range e.Reasons {
+			fmt.Fprintf(&b, "  - %s\n", r)
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write the certification decision: %w", err)
+	}
+	return nil
 }
 
 // shapeReasons are the ways a run can be other than one complete, unwaived run of a real

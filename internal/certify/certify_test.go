@@ -11,7 +11,8 @@ import (
 	"github.com/chanconf/chanconf/reports"
 )
 
-var digest = strings.Repeat("ab", 32)
+// digest is a well-formed pack digest (64 lowercase hex characters).
+const digest = "abababababababababababababababababababababababababababababababab"
 
 func packRef() reports.PackRef {
 	return reports.PackRef{Name: "essc-cai", Version: "1.0.0", SHA256: digest}
@@ -125,7 +126,7 @@ func TestParsePolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParsePolicy("policy.yaml", []byte(tt.yaml))
+			p, err := parsePolicy("policy.yaml", []byte(tt.yaml))
 			if tt.want == "" {
 				if err != nil || len(p.ApprovedPacks) != 1 || p.ToolVersions[0] != "v1.0.0" {
 					t.Fatalf("policy %+v, error %v", p, err)
@@ -172,5 +173,29 @@ func TestPackRefOf(t *testing.T) {
 		if _, err := PackRefOf(fsys); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestWrite: run and verify print the decision with this one function.
+func TestWrite(t *testing.T) {
+	tests := []struct {
+		name string
+		e    reports.Eligibility
+		want string
+	}{
+		{"certifiable", reports.Eligibility{Certifiable: true, Reasons: []string{}}, "certifiable: yes\n"},
+		{"not certifiable", reports.Eligibility{Reasons: []string{"the verdict is INCOMPLETE, not CONFORMANT", "the run was interrupted"}},
+			"certifiable: no\n  - the verdict is INCOMPLETE, not CONFORMANT\n  - the run was interrupted\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := Write(&b, tt.e); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("got %q, want %q", b.String(), tt.want)
+			}
+		})
 	}
 }

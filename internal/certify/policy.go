@@ -46,18 +46,18 @@ func DefaultPolicy(embedded reports.PackRef) Policy {
 
 var digestPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// LoadPolicy reads a policy file; see ParsePolicy.
+// LoadPolicy reads a policy file; see parsePolicy.
 func LoadPolicy(path string) (*Policy, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
-	return ParsePolicy(path, data)
+	return parsePolicy(path, data)
 }
 
-// ParsePolicy decodes a policy strictly (unknown keys are errors, so a misspelt key cannot
+// parsePolicy decodes a policy strictly (unknown keys are errors, so a misspelt key cannot
 // silently approve nothing) and checks every entry; name is used in messages.
-func ParsePolicy(name string, data []byte) (*Policy, error) {
+func parsePolicy(name string, data []byte) (*Policy, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var p Policy

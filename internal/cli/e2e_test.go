@@ -22,7 +22,9 @@ import (
 )
 
 // reportNames are the files every finished run writes.
-var reportNames = []string{"report.json", "junit.xml", "report.html", "evidence.har", "findings.sarif"}
+func reportNames() []string {
+	return []string{"report.json", "junit.xml", "report.html", "evidence.har", "findings.sarif"}
+}
 
 // result is what one in-process chanconf invocation produced.
 type result struct {
@@ -61,7 +63,7 @@ func readReport(t testing.TB, dir string) *reports.Report {
 // satisfies the published schema.
 func checkReportFiles(t *testing.T, dir string) {
 	t.Helper()
-	for _, name := range reportNames {
+	for _, name := range reportNames() {
 		if info, err := os.Stat(filepath.Join(dir, name)); err != nil || info.Size() == 0 {
 			t.Errorf("%s not written: %v", name, err)
 		}
@@ -242,6 +244,8 @@ func TestEndToEndUsage(t *testing.T) {
 		{"bad declaration", []string{"run", "--pack", clitest.MiniPack(t), "--target", "https://127.0.0.1:1/cai/v1", "--declaration", writeFile(t, "channelNo: \"12\"\n")}, "channelNo"},
 		{"lint two dirs", []string{"lint", "a", "b"}, "accepts at most 1 arg"},
 		{"list bad format", []string{"list", "--format", "xml"}, "--format must be one of table, yaml, json"},
+		// Regression: a parent command without a run function printed its help and exited 0.
+		{"unknown catalog subcommand", []string{"catalog", "merge"}, `unknown command "merge" for "chanconf catalog"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

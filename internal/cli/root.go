@@ -6,9 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/bundle"
 	"github.com/chanconf/chanconf/internal/cli/catalog"
 	"github.com/chanconf/chanconf/internal/cli/diff"
 	"github.com/chanconf/chanconf/internal/cli/doctor"
@@ -51,26 +51,16 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv f
 	return code
 }
 
-// NewFactory builds the production Factory: real clock, the given environment, build info, the
-// embedded pack.
+// NewFactory builds the production Factory: real clock, the given environment, the build
+// information bundles record too (bundle.ToolFromBuild, so version, report and tool.json
+// agree), the embedded pack.
 func NewFactory(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory {
-	f := &cmdutil.Factory{
+	build := bundle.ToolFromBuild()
+	return &cmdutil.Factory{
 		IOStreams: ios, Now: time.Now, Getenv: getenv,
-		Version: "(devel)", Revision: "unknown", GoVersion: "unknown",
+		Version: build.Version, Revision: build.Revision, GoVersion: build.GoVersion,
 		PackFS: esscv1.FS, PackRoot: esscv1.Root,
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		f.GoVersion = bi.GoVersion
-		if bi.Main.Version != "" {
-			f.Version = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				f.Revision = s.Value
-			}
-		}
-	}
-	return f
 }
 
 // NewRootCmd builds the command tree.

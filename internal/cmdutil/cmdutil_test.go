@@ -40,6 +40,7 @@ func TestPackError(t *testing.T) {
 				t.Errorf("printed %q, want %q", out.String(), tt.wantOut)
 			}
 			var usage *UsageError
+			//codecheck:allow error-string-compare the message (a count, "listed above") is what PackError is tested for
 			if !errors.As(err, &usage) || err.Error() != tt.wantError {
 				t.Errorf("error %v (%T), want UsageError %q", err, err, tt.wantError)
 			}
@@ -155,5 +156,17 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if err := WriteFileAtomic(filepath.Join(t.TempDir(), "no", "dir", "f"), 0o644, func(io.Writer) error { return nil }); err == nil {
 		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+// TestGetenv: only the registered variables are read from the process environment.
+func TestGetenv(t *testing.T) {
+	t.Setenv(EnvTarget, "https://sandbox.example/cai/v1")
+	t.Setenv("CHANCONF_UNDECLARED", "set")
+	if got := Getenv(EnvTarget); got != "https://sandbox.example/cai/v1" {
+		t.Errorf("Getenv(%s) = %q", EnvTarget, got)
+	}
+	if got := Getenv("CHANCONF_UNDECLARED"); got != "" {
+		t.Errorf("an undeclared variable was read: %q", got)
 	}
 }

@@ -20,7 +20,7 @@ const (
 	// ExitUsage: bad flags, a malformed pack or an invalid declaration; nothing was judged.
 	ExitUsage ExitCode = 2
 	// ExitIncomplete: the run could not judge everything because of the environment (target
-	// unreachable, TLS trust, interruption) or a filter left MUST cases out.
+	// unreachable, clocks apart, interruption) or a filter left MUST cases out.
 	ExitIncomplete ExitCode = 3
 	// ExitInternal: a bug in chanconf.
 	ExitInternal ExitCode = 4
@@ -38,7 +38,7 @@ func ExitCodeDoc() []struct {
 		{ExitConformant, "conformant: every MUST case of the declared profiles passed (other commands: success)"},
 		{ExitNonconformant, "nonconformant: at least one MUST case failed (verify: not certifiable; diff: a regression)"},
 		{ExitUsage, "usage error: bad flags, malformed pack, invalid declaration or unreadable input"},
-		{ExitIncomplete, "incomplete: environment errors (unreachable target, TLS trust, interrupted) or filtered run"},
+		{ExitIncomplete, "incomplete: environment errors (unreachable target, clock skew, interrupted) or filtered run"},
 		{ExitInternal, "internal error in chanconf"},
 	}
 }
@@ -46,7 +46,10 @@ func ExitCodeDoc() []struct {
 // UsageError marks an error in what the user gave (flags, pack, declaration): exit 2.
 type UsageError struct{ Err error }
 
+// Error is the message of the user's mistake, printed as it is after "chanconf: ".
 func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap exposes the cause to errors.Is and errors.As (a pack's problems, a declaration's).
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // Usagef builds a UsageError from a format.
@@ -61,6 +64,8 @@ type VerdictError struct {
 	Code    ExitCode
 }
 
+// Error names the verdict. Main never prints it: the command has already said what it found,
+// and the exit code carries the rest.
 func (e *VerdictError) Error() string { return "verdict: " + e.Verdict.String() }
 
 // ExitFor maps a run's verdict to its exit code.

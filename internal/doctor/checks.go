@@ -44,8 +44,8 @@ func Run(ctx context.Context, opts Options) *Result {
 		r := &Result{}
 		r.add(Check{Name: CheckDeclaration, Status: Problem, Environment: true, Detail: err.Error(),
 			Hint: "fix every field named above (STANDARD.md section 0 lists the rules); --target must be an https URL with host and path only"})
-		for _, name := range []string{CheckDNS, CheckTCP, CheckTLS, CheckHealth, CheckClock, CheckSigned} {
-			r.add(Check{Name: name, Status: Skipped, Detail: "needs a valid declaration", Environment: name != CheckHealth && name != CheckSigned})
+		for _, s := range (&prober{}).steps() {
+			r.add(Check{Name: s.name, Status: Skipped, Detail: "needs a valid declaration", Environment: s.environment})
 		}
 		return r
 	}
@@ -68,28 +68,36 @@ func Probe(ctx context.Context, t Target, cfg Config) *Result {
 		p.port = "443"
 	}
 	r := &Result{}
-	steps := []struct {
-		name        string
-		environment bool
-		run         func(context.Context) Check
-	}{
-		{CheckDNS, true, p.dns}, {CheckTCP, true, p.tcp}, {CheckTLS, true, p.tls},
-		{CheckHealth, false, p.health}, {CheckClock, true, p.clock}, {CheckSigned, false, p.signed},
-	}
 	blocked := "" // the failed check the rest depends on: DNS, TCP and TLS each need the one before
-	for _, s := range steps {
+	for _, s := range p.steps() {
 		if blocked != "" {
 			r.add(Check{Name: s.name, Status: Skipped, Environment: s.environment, Detail: "needs the " + blocked + " check to pass"})
 			continue
 		}
 		c := s.run(ctx)
-		c.Name, c.Environment = s.name, s.environment
+		c.Name, c.Environment = s.name, s.environment && len(c.Clauses) == 0
 		added := r.add(c)
 		if added.Status == Problem && s.environment && s.name != CheckClock {
 			blocked = s.name
 		}
 	}
 	return r
+}
+
+// step is one network check: its name, whether its failure is an environment problem, and
+// the function that makes it.
+type step struct {
+	name        string
+	environment bool
+	run         func(context.Context) Check
+}
+
+// steps are the network checks in the order they run.
+func (p *prober) steps() []step {
+	return []step{
+		{CheckDNS, true, p.dns}, {CheckTCP, true, p.tcp}, {CheckTLS, true, p.tls},
+		{CheckHealth, false, p.health}, {CheckClock, true, p.clock}, {CheckSigned, false, p.signed},
+	}
 }
 
 // prober holds what the checks share: the target, the configuration and the health
@@ -150,7 +158,8 @@ func (p *prober) tls(ctx context.Context) Check {
 	conf.ServerName = p.host
 	conn, err := (&tls.Dialer{Config: conf}).DialContext(ctx, "tcp", p.addr())
 	if err != nil {
-		return Check{Status: Problem, Detail: fmt.Sprintf("TLS handshake with %s failed: %v", p.addr(), err), Hint: p.tlsHint(err)}
+		return Check{Status: Problem, Detail: fmt.Sprintf("TLS handshake with %s failed: %v", p.addr(), err), Hint: p.tlsHint(err),
+			Clauses: handshakeClauses(err)}
 	}
 	st := conn.(*tls.Conn).ConnectionState()
 	_ = conn.Close()
@@ -160,6 +169,26 @@ func (p *prober) tls(ctx context.Context) Check {
 	}
 	return Check{Status: OK, Detail: fmt.Sprintf("%s with %s, certificate for %s trusted through %s",
 		tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), p.host, trust)}
+}
+
+// handshakeClauses names the clauses a failed handshake shows the channel breaking: a
+// certificate that does not verify for the host against the declared CA (CAI-1.5), a TLS alert
+// refusing a TLS 1.2/1.3 AEAD handshake (CAI-1.1, CAI-1.2), or no TLS at all on the port
+// (CAI-1.1). It returns nil for failures that say nothing about the channel's TLS (a reset, a
+// timeout, no connection), which stay environment problems.
+func handshakeClauses(err error) []string {
+	var verify *tls.CertificateVerificationError
+	var record tls.RecordHeaderError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &verify):
+		return []string{"CAI-1.5"}
+	case errors.As(err, &record):
+		return []string{"CAI-1.1"}
+	case errors.As(err, &op) && op.Op == "remote error":
+		return []string{"CAI-1.1", "CAI-1.2"}
+	}
+	return nil
 }
 
 // tlsHint explains a failed handshake.

@@ -3,7 +3,8 @@
 // handshake, synchronised clocks) and that the channel answers at all (health, a signed no-op
 // request whose signed refusal verifies with the declared certificate). Each problem comes
 // with a hint saying how to fix it. `chanconf doctor` prints the checks; `chanconf run` makes
-// the same checks first and turns environment problems into ERROR cases, never FAIL.
+// the same checks first and turns environment problems into ERROR cases, never FAIL, while a
+// problem that is the channel breaking a clause is left to the pack's cases to FAIL.
 package doctor
 
 import (
@@ -64,9 +65,14 @@ type Check struct {
 	// Hint says how to fix a problem ("" when OK).
 	Hint string
 	// Environment marks checks whose failure means the channel cannot be judged at all (no
-	// route, no trust, wrong clocks): `run` makes every case ERROR for them. The other checks
-	// look at behaviour the pack judges itself, so `run` only warns about them.
+	// route, no handshake, wrong clocks): `run` makes every case ERROR for them. The other
+	// checks look at behaviour the pack judges itself, so `run` only warns about them.
 	Environment bool
+	// Clauses are the CAI clauses a problem shows the channel breaking, when its own answer
+	// failed the check (a TLS certificate not valid for the host, a refused TLS 1.2
+	// handshake). Such a problem is never Environment: the pack's cases of those clauses must
+	// FAIL, so `run` only warns and runs them.
+	Clauses []string
 }
 
 // Result is every check of one pre-flight, in order.

@@ -3,8 +3,14 @@ package doctor
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -137,41 +143,44 @@ func TestBrokenSetups(t *testing.T) {
 		check    string
 		detail   string
 		hint     string
+		// clauses are the check's Clauses: a problem that is the channel breaking them is
+		// not an environment problem (run leaves it to the pack's cases).
+		clauses string
 	}{
 		{"invalid declaration", Options{Target: srv.URL, DeclarationPath: brokenDecl},
 			"declaration=PROBLEM dns=SKIPPED tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
-			CheckDeclaration, "channelNo: must be 10 digits", "STANDARD.md section 0"},
+			CheckDeclaration, "channelNo: must be 10 digits", "STANDARD.md section 0", ""},
 		{"name does not resolve", Options{Target: "https://sandbox.channel.invalid:8443/cai/v1", DeclarationPath: decl,
 			Config: Config{LookupHost: func(context.Context, string) ([]string, error) { return nil, errors.New("no such host") }}},
 			"declaration=OK dns=PROBLEM tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
-			CheckDNS, "sandbox.channel.invalid does not resolve", "DNS or /etc/hosts"},
+			CheckDNS, "sandbox.channel.invalid does not resolve", "DNS or /etc/hosts", ""},
 		{"closed port", Options{Target: "https://" + clitest.ClosedAddr(t) + "/cai/v1", DeclarationPath: decl},
 			"declaration=OK dns=OK tcp=PROBLEM tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
-			CheckTCP, "cannot connect", "nothing listens on 127.0.0.1:"},
+			CheckTCP, "cannot connect", "nothing listens on 127.0.0.1:", ""},
 		{"untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.Sandbox.TLSCA = string(otherCA.CAPEM)
 		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
-			CheckTLS, "certificate signed by unknown authority", "not issued by the CA in sandbox.tlsCA"},
+			CheckTLS, "certificate signed by unknown authority", "not issued by the CA in sandbox.tlsCA", "CAI-1.5"},
 		{"publicly untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.Sandbox.TLSCA = ""
 		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
-			CheckTLS, "unknown authority", "put the PEM certificate of the CA that issued it in the declaration's sandbox.tlsCA"},
+			CheckTLS, "unknown authority", "put the PEM certificate of the CA that issued it in the declaration's sandbox.tlsCA", "CAI-1.5"},
 		{"wrong key", Options{Target: wrongKeySrv.URL, DeclarationPath: wrongKeyDecl},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
-			CheckSigned, "response signature does not verify", "declare the certificate of the key the channel signs with"},
+			CheckSigned, "response signature does not verify", "declare the certificate of the key the channel signs with", ""},
 		{"another channel number", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.ChannelNo = "1000000002"
 		})}, "declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
-			CheckSigned, "answered 403 CHANNEL_MISMATCH", "the channel's own number is not 1000000002"},
+			CheckSigned, "answered 403 CHANNEL_MISMATCH", "the channel's own number is not 1000000002", ""},
 		{"skewed Date header", Options{Target: lateURL, DeclarationPath: lateDecl},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
-			CheckClock, "apart (more than 5s)", "synchronise both clocks with NTP"},
+			CheckClock, "apart (more than 5s)", "synchronise both clocks with NTP", ""},
 		{"no Date header", Options{Target: noDateURL, DeclarationPath: noDateDecl},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
-			CheckClock, "carry no Date header", "send a Date header"},
+			CheckClock, "carry no Date header", "send a Date header", ""},
 		{"local clock ahead", Options{Target: srv.URL, DeclarationPath: decl, Config: Config{Now: func() time.Time { return time.Now().Add(time.Hour) }}},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=PROBLEM",
-			CheckSigned, "TIMESTAMP_OUT_OF_WINDOW", "see the clock check"},
+			CheckSigned, "TIMESTAMP_OUT_OF_WINDOW", "see the clock check", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,23 +193,17 @@ func TestBrokenSetups(t *testing.T) {
 			if !strings.Contains(c.Detail, tt.detail) || !strings.Contains(c.Hint, tt.hint) {
 				t.Errorf("%s: detail %q hint %q, want %q and %q", tt.check, c.Detail, c.Hint, tt.detail, tt.hint)
 			}
+			if got := strings.Join(c.Clauses, ","); got != tt.clauses || (got != "" && c.Environment) {
+				t.Errorf("%s: clauses %q, environment %v; want clauses %q, and no environment problem with them", tt.check, got, c.Environment, tt.clauses)
+			}
 			if r.OK() || !strings.Contains(out, "fix: ") || !strings.Contains(out, "not ready:") {
 				t.Errorf("output:\n%s", out)
 			}
-			if strings.Contains(out, hexKey(clitest.DataKey())) {
+			if strings.Contains(out, hex.EncodeToString(clitest.DataKey())) {
 				t.Error("the data key was printed")
 			}
 		})
 	}
-}
-
-func hexKey(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b))
-	for _, c := range b {
-		out = append(out, digits[c>>4], digits[c&15])
-	}
-	return string(out)
 }
 
 func TestEnvironmentProblems(t *testing.T) {
@@ -226,5 +229,30 @@ func TestWrite(t *testing.T) {
 		"not ready: 1 of 2 checks did not pass\n"
 	if got := text(t, r); got != want {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestHandshakeClauses: a handshake the channel refuses for a clause the pack checks names that
+// clause (so run leaves it to the cases, which FAIL); a failure that says nothing about the
+// channel's TLS names none (an environment problem: every case ERROR).
+func TestHandshakeClauses(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"certificate not valid for the host", &tls.CertificateVerificationError{Err: x509.HostnameError{Host: "h"}}, "CAI-1.5"},
+		{"plain HTTP on the port", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, "CAI-1.1"},
+		{"TLS alert from the channel", &net.OpError{Op: "remote error", Err: errors.New("tls: protocol version not supported")}, "CAI-1.1,CAI-1.2"},
+		{"no connection", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, ""},
+		{"connection closed", io.EOF, ""},
+		{"no answer in time", context.DeadlineExceeded, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(handshakeClauses(fmt.Errorf("handshake: %w", tt.err)), ","); got != tt.want {
+				t.Errorf("clauses %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

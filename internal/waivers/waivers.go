@@ -18,12 +18,12 @@ import (
 	"github.com/chanconf/chanconf/reports"
 )
 
-// DateLayout is how a waiver's expiry is written (a calendar date, valid through that day UTC).
-const DateLayout = "2006-01-02"
+// dateLayout is how a waiver's expiry is written (a calendar date, valid through that day UTC).
+const dateLayout = "2006-01-02"
 
 // Waiver is one entry of a waiver file.
 //
-//   - id: SEC-HDR-004
+//   - id: SEC-HDR-001
 //     reason: CDN strips Cache-Control; fix scheduled in release 2.3
 //     approver: Zhang Wei (security office)
 //     expires: 2025-09-30
@@ -118,7 +118,7 @@ func (w Waiver) problems() []string {
 	if w.Approver == "" {
 		out = append(out, "approver is required")
 	}
-	if _, err := time.Parse(DateLayout, w.Expires); err != nil {
+	if _, err := time.Parse(dateLayout, w.Expires); err != nil {
 		out = append(out, fmt.Sprintf("expires must be a date YYYY-MM-DD, got %q", w.Expires))
 	}
 	return out
@@ -127,7 +127,7 @@ func (w Waiver) problems() []string {
 // expired reports whether the waiver no longer applies at now: it is valid through the whole
 // expiry day (UTC).
 func (w Waiver) expired(now time.Time) bool {
-	day, err := time.Parse(DateLayout, w.Expires)
+	day, err := time.Parse(dateLayout, w.Expires)
 	return err != nil || !now.UTC().Before(day.AddDate(0, 0, 1))
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/chanconf/chanconf/specs"
 )
 
-// Embedded is the argument naming the pack compiled into chanconf.
-const Embedded = "embedded"
+// embeddedArg is the argument naming the pack compiled into chanconf.
+const embeddedArg = "embedded"
 
 // Options are the inputs of `chanconf catalog diff`.
 type Options struct {
@@ -35,6 +35,9 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Use:   "catalog",
 		Short: "Work with the case catalogues of spec packs",
 		Args:  cobra.NoArgs,
+		// Runnable only to show its help: without a run function cobra answers an unknown
+		// subcommand (`catalog merge`) with the help and exit 0 instead of a usage error.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	opts := &Options{IO: f.IOStreams, PackFS: f.PackFS, PackRoot: f.PackRoot}
 	diff := &cobra.Command{
@@ -68,13 +71,13 @@ func Run(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return Write(opts.IO.Out, a, b, Compare(a, b))
+	return writeDiff(opts.IO.Out, a, b, compare(a, b))
 }
 
 // load loads a pack argument: a directory, or "embedded".
 func (o *Options) load(arg string) (*specs.Pack, error) {
 	src := cmdutil.PackSource{Dir: arg}
-	if arg == Embedded {
+	if arg == embeddedArg {
 		src = cmdutil.PackSource{FS: o.PackFS, Root: o.PackRoot}
 	}
 	p, err := cmdutil.LoadPack(src)
@@ -84,9 +87,9 @@ func (o *Options) load(arg string) (*specs.Pack, error) {
 	return p, nil
 }
 
-// Write prints the differences: a header naming both packs, then added, removed and changed
+// writeDiff prints the differences: a header naming both packs, then added, removed and changed
 // cases, then the counts.
-func Write(w io.Writer, a, b *specs.Pack, d *Diff) error {
+func writeDiff(w io.Writer, a, b *specs.Pack, d *packDiff) error {
 	var s strings.Builder
 	fmt.Fprintf(&s, "catalog: %s %s (%s, %s) -> %s %s (%s, %s)\n", a.Manifest.Name, a.Manifest.Version, a.Root, short(a.SHA256),
 		b.Manifest.Name, b.Manifest.Version, b.Root, short(b.SHA256))

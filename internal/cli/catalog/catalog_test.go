@@ -31,15 +31,12 @@ func edited(t *testing.T, edit func(string) string) string {
 	return dir
 }
 
+// catalogDiff runs `catalog diff a b` through the run function and returns everything it
+// printed (and its error) with the exit code.
 func catalogDiff(t *testing.T, a, b string) (string, cmdutil.ExitCode) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmd(&cmdutil.Factory{IOStreams: ios, PackFS: esscv1.FS, PackRoot: esscv1.Root}, nil)
-	cmd.SetArgs([]string{"diff", a, b})
-	cmd.SetOut(ios.Out)
-	cmd.SetErr(ios.ErrOut)
-	cmd.SilenceUsage = true
-	err := cmd.Execute()
+	err := Run(&Options{IO: ios, PackFS: esscv1.FS, PackRoot: esscv1.Root, Old: a, New: b})
 	text := out.String() + errOut.String()
 	if err != nil {
 		text += err.Error()
@@ -47,7 +44,36 @@ func catalogDiff(t *testing.T, a, b string) (string, cmdutil.ExitCode) {
 	return text, cmdutil.Classify(err)
 }
 
-func TestCatalogDiff(t *testing.T) {
+func TestNewCmdCatalog(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		old, new string
+		wantErr  string
+	}{
+		{"diff of two packs", []string{"diff", "embedded", "./new-pack"}, embeddedArg, "./new-pack", ""},
+		{"diff of one pack", []string{"diff", "embedded"}, "", "", "accepts 2 arg(s), received 1"},
+		{"no subcommand argument", []string{"merge"}, "", "", `unknown command "merge"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, PackFS: esscv1.FS, PackRoot: esscv1.Root}
+			got, err := clitest.ParseArgs(f, NewCmd, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil || got.Old != tt.old || got.New != tt.new || got.PackFS == nil || got.PackRoot != esscv1.Root {
+				t.Fatalf("error %v, options %+v", err, got)
+			}
+		})
+	}
+}
+
+func TestRunCatalog(t *testing.T) {
 	base := clitest.MiniPack(t)
 	newCase := `
   - id: FUN-HLT-902

@@ -11,27 +11,27 @@ import (
 	"github.com/chanconf/chanconf/specs"
 )
 
-// Diff is how the case catalogue changed from one pack to another.
-type Diff struct {
+// packDiff is how the case catalogue changed from one pack to another.
+type packDiff struct {
 	// Added are the cases only in the new pack, Removed those only in the old, by ID.
 	Added, Removed []*specs.Case
 	// Changed are the cases in both whose definitions differ.
-	Changed []Change
+	Changed []caseChange
 	// Unchanged counts the cases identical in both.
 	Unchanged int
 }
 
-// Change names a changed case and the fields that differ (YAML names: title, clauses, steps...).
-type Change struct {
+// caseChange names a changed case and the fields that differ (YAML names: title, clauses, steps...).
+type caseChange struct {
 	ID     string
 	Fields []string
 }
 
-// Compare matches the cases of a and b by ID. A case is changed when any field of its
+// compare matches the cases of a and b by ID. A case is changed when any field of its
 // definition differs; positions in the files (a case moved to another line) and YAML comments
 // do not count.
-func Compare(a, b *specs.Pack) *Diff {
-	d := &Diff{}
+func compare(a, b *specs.Pack) *packDiff {
+	d := &packDiff{}
 	old := map[string]*specs.Case{}
 	for i := range a.Cases {
 		old[a.Cases[i].ID] = &a.Cases[i]
@@ -46,7 +46,7 @@ func Compare(a, b *specs.Pack) *Diff {
 			continue
 		}
 		if fields := changedFields(oc, nc); len(fields) > 0 {
-			d.Changed = append(d.Changed, Change{ID: nc.ID, Fields: fields})
+			d.Changed = append(d.Changed, caseChange{ID: nc.ID, Fields: fields})
 		} else {
 			d.Unchanged++
 		}
@@ -59,7 +59,7 @@ func Compare(a, b *specs.Pack) *Diff {
 	byID := func(x, y *specs.Case) int { return strings.Compare(x.ID, y.ID) }
 	slices.SortFunc(d.Added, byID)
 	slices.SortFunc(d.Removed, byID)
-	slices.SortFunc(d.Changed, func(x, y Change) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(d.Changed, func(x, y caseChange) int { return strings.Compare(x.ID, y.ID) })
 	return d
 }
 
@@ -80,11 +80,6 @@ func changedFields(a, b *specs.Case) []string {
 	}
 	return out
 }
-
-var (
-	posType  = reflect.TypeFor[specs.Pos]()
-	nodeType = reflect.TypeFor[yaml.Node]()
-)
 
 // dump writes v as text, leaving out source positions (specs.Pos, yaml.Node lines and
 // columns) and YAML comments and styles, so that only meaning is compared.
@@ -128,13 +123,14 @@ func write(b *strings.Builder, v reflect.Value) {
 
 func writeStruct(b *strings.Builder, v reflect.Value) {
 	t := v.Type()
+	posType := reflect.TypeFor[specs.Pos]()
 	if t == posType {
 		return
 	}
 	b.WriteByte('{')
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() || f.Type == posType || (t == nodeType && ignoredNodeField(f.Name)) {
+		if !f.IsExported() || f.Type == posType || (t == reflect.TypeFor[yaml.Node]() && ignoredNodeField(f.Name)) {
 			continue
 		}
 		b.WriteString(f.Name + ":")

@@ -1,6 +1,7 @@
 // Package clitest holds the fixtures of chanconf's command tests: a small spec pack that loads
 // and runs in well under a second, a deliberately broken pack, reference channels with a known
-// declaration, and a loopback port nobody listens on. It is imported by tests only.
+// declaration, a loopback port nobody listens on, and ParseArgs, the argv-to-Options step of
+// every TestNewCmd<X>. It is imported by tests only.
 package clitest
 
 import (
@@ -11,7 +12,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/chanconf/chanconf/fixtures/refchannel"
+	"github.com/chanconf/chanconf/internal/cmdutil"
 	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
 )
 
@@ -115,4 +119,20 @@ func ClosedAddr(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return addr
+}
+
+// ParseArgs builds a subcommand with newCmd(f, runF), executes it with args (what follows the
+// subcommand's name on the command line) and returns the Options its run function would have
+// been given: nil, with the error, when the command refused the arguments. Cobra's own
+// messages go to f's streams.
+func ParseArgs[O any](f *cmdutil.Factory, newCmd func(*cmdutil.Factory, func(*O) error) *cobra.Command, args ...string) (*O, error) {
+	var got *O
+	cmd := newCmd(f, func(o *O) error { got = o; return nil })
+	cmd.SetArgs(args)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	if err := cmd.Execute(); err != nil {
+		return nil, err
+	}
+	return got, nil
 }

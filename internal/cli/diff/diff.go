@@ -4,11 +4,6 @@
 package diff
 
 import (
-	"bytes"
-	"fmt"
-	"os"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/chanconf/chanconf/internal/bundle"
@@ -49,11 +44,11 @@ a report cannot be read.`,
 
 // Run reads both reports, prints the differences to Out and fails (exit 1) on a regression.
 func Run(opts *Options) error {
-	a, err := ReadReport(opts.Old)
+	a, err := bundle.ReadReport(opts.Old)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
-	b, err := ReadReport(opts.New)
+	b, err := bundle.ReadReport(opts.New)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
@@ -65,28 +60,4 @@ func Run(opts *Options) error {
 		return &cmdutil.VerdictError{Verdict: b.Verdict, Code: cmdutil.ExitNonconformant}
 	}
 	return nil
-}
-
-// ReadReport reads a report.json, or the report.json inside a bundle (a .zip file).
-func ReadReport(path string) (*reports.Report, error) {
-	if strings.HasSuffix(strings.ToLower(path), ".zip") {
-		b, err := bundle.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.Report()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, bundle.FileReport, err)
-		}
-		return r, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	r, err := reports.ReadJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return r, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chanconf/chanconf/internal/bundle"
 	"github.com/chanconf/chanconf/internal/cai"
+	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 	"github.com/chanconf/chanconf/reports"
@@ -45,7 +46,35 @@ func report(t *testing.T, pairs ...string) *reports.Report {
 	return r
 }
 
-func TestDiff(t *testing.T) {
+func TestNewCmdDiff(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		old, new string
+		wantErr  string
+	}{
+		{"two reports", []string{"a/report.json", "b/bundle.zip"}, "a/report.json", "b/bundle.zip", ""},
+		{"one report", []string{"a/report.json"}, "", "", "accepts 2 arg(s), received 1"},
+		{"three reports", []string{"a", "b", "c"}, "", "", "accepts 2 arg(s), received 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			got, err := clitest.ParseArgs(&cmdutil.Factory{IOStreams: ios}, NewCmd, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil || got.Old != tt.old || got.New != tt.new || got.IO != ios {
+				t.Fatalf("error %v, options %+v", err, got)
+			}
+		})
+	}
+}
+
+func TestRunDiff(t *testing.T) {
 	old := writeReport(t, "a.json", "A=PASS", "B=FAIL", "C=PASS")
 	decl, err := cai.LoadDeclaration("../../../fixtures/declaration.sample.yaml")
 	if err != nil {
@@ -81,12 +110,7 @@ func TestDiff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, _ := iostreams.Test()
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: ios}, nil)
-			cmd.SetArgs([]string{tt.a, tt.b})
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SilenceUsage = true
-			err := cmd.Execute()
+			err := Run(&Options{IO: ios, Old: tt.a, New: tt.b})
 			text := out.String()
 			if err != nil {
 				text += err.Error()

@@ -14,12 +14,6 @@ import (
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
 
-// Environment variables shared with `run`.
-const (
-	envTarget      = "CHANCONF_TARGET"
-	envDeclaration = "CHANCONF_DECLARATION"
-)
-
 // Options are the inputs of `chanconf doctor`.
 type Options struct {
 	IO  *iostreams.IOStreams
@@ -32,7 +26,7 @@ type Options struct {
 }
 
 // NewCmd builds the command; runF replaces the run function in tests.
-func NewCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "doctor",
@@ -48,12 +42,7 @@ all pass, 2 otherwise. 'chanconf run' makes the same checks first.`,
   chanconf doctor`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("target") && f.Getenv != nil {
-				opts.Target = f.Getenv(envTarget)
-			}
-			if !cmd.Flags().Changed("declaration") && f.Getenv != nil {
-				opts.Declaration = f.Getenv(envDeclaration)
-			}
+			cmdutil.TargetFromEnv(cmd, f.Getenv, &opts.Target, &opts.Declaration)
 			if opts.Target != "" && opts.Declaration == "" {
 				return cmdutil.Usagef("--target needs --declaration (the channel's declaration file)")
 			}
@@ -61,14 +50,14 @@ all pass, 2 otherwise. 'chanconf run' makes the same checks first.`,
 				return cmdutil.Usagef("--timeout and --max-skew must not be negative")
 			}
 			if runF != nil {
-				return runF(cmd.Context(), opts)
+				return runF(opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Target, "target", "", "base URL of the channel (default: the declaration's baseURL; env "+envTarget+")")
-	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration `FILE` (env "+envDeclaration+")")
+	fl.StringVar(&opts.Target, "target", "", "base URL of the channel (default: the declaration's baseURL; env "+cmdutil.EnvTarget+")")
+	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration `FILE` (env "+cmdutil.EnvDeclaration+")")
 	fl.DurationVar(&opts.Timeout, "timeout", doctor.DefaultTimeout, "bound on each network check")
 	fl.DurationVar(&opts.MaxSkew, "max-skew", doctor.DefaultMaxSkew, "clock difference tolerated against the channel's Date header")
 	return cmd

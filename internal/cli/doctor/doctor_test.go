@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -12,32 +11,66 @@ import (
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
 
-func TestDoctor(t *testing.T) {
+func TestNewCmdDoctor(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    Options
+		wantErr string
+	}{
+		{"defaults", nil, nil, Options{Timeout: 10 * time.Second, MaxSkew: 5 * time.Second}, ""},
+		{"every flag", []string{"--target", "https://c.example/cai/v1", "--declaration", "d.yaml", "--timeout", "2s", "--max-skew", "1s"}, nil,
+			Options{Target: "https://c.example/cai/v1", Declaration: "d.yaml", Timeout: 2 * time.Second, MaxSkew: time.Second}, ""},
+		{"from the environment", nil, map[string]string{cmdutil.EnvTarget: "https://e.example/cai/v1", cmdutil.EnvDeclaration: "e.yaml"},
+			Options{Target: "https://e.example/cai/v1", Declaration: "e.yaml", Timeout: 10 * time.Second, MaxSkew: 5 * time.Second}, ""},
+		{"flags win over the environment", []string{"--declaration", "f.yaml"}, map[string]string{cmdutil.EnvDeclaration: "e.yaml"},
+			Options{Declaration: "f.yaml", Timeout: 10 * time.Second, MaxSkew: 5 * time.Second}, ""},
+		{"target without declaration", []string{"--target", "https://c.example/cai/v1"}, nil, Options{}, "--target needs --declaration"},
+		{"negative timeout", []string{"--timeout", "-1s"}, nil, Options{}, "must not be negative"},
+		{"argument", []string{"extra"}, nil, Options{}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return tt.env[k] }}
+			got, err := clitest.ParseArgs(f, NewCmd, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("error %v, options %+v", err, got)
+			}
+			if got.Target != tt.want.Target || got.Declaration != tt.want.Declaration || got.Timeout != tt.want.Timeout ||
+				got.MaxSkew != tt.want.MaxSkew || got.IO != ios || got.Now == nil {
+				t.Errorf("options %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunDoctor(t *testing.T) {
 	srv, decl := clitest.Reference(t, refchannel.Options{})
 	tests := []struct {
 		name     string
-		args     []string
-		env      map[string]string
+		opts     Options
 		wantCode cmdutil.ExitCode
 		want     []string
 	}{
-		{"ready", []string{"--target", srv.URL, "--declaration", decl}, nil, 0,
+		{"ready", Options{Target: srv.URL, Declaration: decl}, cmdutil.ExitConformant,
 			[]string{"OK       signed request: signed GET", "ready: the channel can be tested"}},
-		{"from the environment", nil, map[string]string{"CHANCONF_TARGET": srv.URL, "CHANCONF_DECLARATION": decl}, 0, []string{"ready"}},
-		{"closed port", []string{"--target", "https://" + clitest.ClosedAddr(t) + "/cai/v1", "--declaration", decl}, nil, 2,
-			[]string{"PROBLEM  tcp:", "fix: nothing listens on", "SKIPPED  tls:", "not ready: 5 of 7 checks did not pass"}},
-		{"target without declaration", []string{"--target", srv.URL}, nil, 2, []string{"--target needs --declaration"}},
-		{"negative timeout", []string{"--timeout", "-1s"}, nil, 2, []string{"must not be negative"}},
+		{"closed port", Options{Target: "https://" + clitest.ClosedAddr(t) + "/cai/v1", Declaration: decl}, cmdutil.ExitUsage,
+			[]string{"PROBLEM  tcp:", "fix: nothing listens on", "SKIPPED  tls:", "not ready: 5 of 7 checks did not pass",
+				"the channel is not ready to be tested: 5 problems"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return tt.env[k] }}
-			cmd := NewCmd(f, nil)
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.ExecuteContext(context.Background())
+			tt.opts.IO, tt.opts.Now = ios, time.Now
+			err := Run(t.Context(), &tt.opts)
 			text := out.String()
 			if err != nil {
 				text += err.Error()

@@ -19,15 +19,15 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short: "What chanconf's exit codes mean (for CI)",
 	}
 	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
-		if err := Write(f.IOStreams.Out); err != nil {
+		if err := write(f.IOStreams.Out); err != nil {
 			fmt.Fprintf(f.IOStreams.ErrOut, "chanconf: %v\n", err)
 		}
 	})
 	return cmd
 }
 
-// Write prints the exit-code table: one line per code, "  N  meaning".
-func Write(w io.Writer) error {
+// write prints the exit-code table: one line per code, "  N  meaning".
+func write(w io.Writer) error {
 	if _, err := fmt.Fprintln(w, "chanconf exit codes:"); err != nil {
 		return fmt.Errorf("write exit codes: %w", err)
 	}

@@ -24,7 +24,7 @@ func TestNewCmdExitCodes(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	var b strings.Builder
-	if err := Write(&b); err != nil {
+	if err := write(&b); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

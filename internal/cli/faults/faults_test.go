@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chanconf/chanconf/fixtures/refchannel"
+	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
@@ -24,12 +25,7 @@ func TestNewCmdFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: ios}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.ParseArgs(&cmdutil.Factory{IOStreams: ios}, NewCmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.Classify(err) != cmdutil.ExitUsage {
 					t.Fatalf("error %v, want usage error %q", err, tt.wantErr)

@@ -21,8 +21,8 @@ import (
 
 // File names written into --out.
 const (
-	PrivateKeyFile = "signing.key.pem"
-	PublicKeyFile  = "signing.pub.pem"
+	privateKeyFile = "signing.key.pem"
+	publicKeyFile  = "signing.pub.pem"
 )
 
 // Options are the inputs of `chanconf keygen`.
@@ -68,8 +68,8 @@ func Run(opts *Options) error {
 	if opts.Ed25519 {
 		alg = bundle.AlgEd25519
 	}
-	privPath := filepath.Join(opts.OutDir, PrivateKeyFile)
-	pubPath := filepath.Join(opts.OutDir, PublicKeyFile)
+	privPath := filepath.Join(opts.OutDir, privateKeyFile)
+	pubPath := filepath.Join(opts.OutDir, publicKeyFile)
 	for _, p := range []string{privPath, pubPath} {
 		if _, err := os.Stat(p); err == nil {
 			return cmdutil.Usagef("%s exists: keygen never replaces a key (move it away first)", p)

@@ -65,9 +65,9 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	return cmd
 }
 
-// Entry is one case of the catalogue. Its YAML form is the catalogue file's
+// entry is one case of the catalogue. Its YAML form is the catalogue file's
 // (specs/essc/v1/catalog.yaml): field names and order are part of that format.
-type Entry struct {
+type entry struct {
 	ID      string   `yaml:"id" json:"id"`
 	Title   string   `yaml:"title" json:"title"`
 	Clauses []string `yaml:"clauses,flow" json:"clauses"`
@@ -88,7 +88,7 @@ func Run(opts *Options) error {
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
-	entries := Entries(cases)
+	entries := catalogEntries(cases)
 	switch opts.Format {
 	case "yaml":
 		return writeYAML(opts.IO.Out, entries)
@@ -98,12 +98,12 @@ func Run(opts *Options) error {
 	return writeTable(opts.IO.Out, entries)
 }
 
-// Entries turns cases into catalogue entries, keeping their order; lists are never nil so that
+// catalogEntries turns cases into catalogue entries, keeping their order; lists are never nil so that
 // both encodings write [] rather than null.
-func Entries(cases []*specs.Case) []Entry {
-	out := make([]Entry, 0, len(cases))
+func catalogEntries(cases []*specs.Case) []entry {
+	out := make([]entry, 0, len(cases))
 	for _, c := range cases {
-		out = append(out, Entry{
+		out = append(out, entry{
 			ID: c.ID, Title: c.Title, Clauses: nonNil(c.Clauses), Level: string(c.Level),
 			Suite: string(c.Suite), Area: c.Area, Labels: nonNil(c.Labels), Profile: c.Profile,
 		})
@@ -118,7 +118,7 @@ func nonNil(s []string) []string {
 	return slices.Clone(s)
 }
 
-func writeTable(w io.Writer, entries []Entry) error {
+func writeTable(w io.Writer, entries []entry) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCLAUSES\tLEVEL\tLABELS\tTITLE")
 	for _, e := range entries {
@@ -137,7 +137,7 @@ func orDash(s string) string {
 	return s
 }
 
-func writeYAML(w io.Writer, entries []Entry) error {
+func writeYAML(w io.Writer, entries []entry) error {
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
 	if err := enc.Encode(entries); err != nil {
@@ -149,7 +149,7 @@ func writeYAML(w io.Writer, entries []Entry) error {
 	return nil
 }
 
-func writeJSON(w io.Writer, entries []Entry) error {
+func writeJSON(w io.Writer, entries []entry) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(entries); err != nil {

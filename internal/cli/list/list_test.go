@@ -28,12 +28,7 @@ func TestNewCmdList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: ios}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.ParseArgs(&cmdutil.Factory{IOStreams: ios}, NewCmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
@@ -117,7 +112,7 @@ func TestCatalogueRoundTrip(t *testing.T) {
 		if err := Run(&Options{IO: ios, PackDir: clitest.MiniPack(t), Format: format}); err != nil {
 			t.Fatal(err)
 		}
-		var got []Entry
+		var got []entry
 		var err error
 		if format == "yaml" {
 			err = yaml.Unmarshal(out.Bytes(), &got)

@@ -1,10 +1,8 @@
 package run
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -77,12 +75,8 @@ func loadExtras(opts *Options) (*extras, error) {
 		}
 	}
 	if opts.RerunFailed != "" {
-		data, err := os.ReadFile(opts.RerunFailed)
-		if err != nil {
+		if x.base, err = bundle.ReadReport(opts.RerunFailed); err != nil {
 			return nil, cmdutil.Usagef("--rerun-failed: %w", err)
-		}
-		if x.base, err = reports.ReadJSON(bytes.NewReader(data)); err != nil {
-			return nil, cmdutil.Usagef("--rerun-failed %s: %w", opts.RerunFailed, err)
 		}
 	}
 	return x, nil
@@ -107,6 +101,16 @@ func rerunFocus(base *reports.Report, pack *specs.Pack, path string) (string, er
 		quoted[i] = regexp.QuoteMeta(id)
 	}
 	return "^(" + strings.Join(quoted, "|") + ")$", nil
+}
+
+// checkBaseChannel refuses to re-run the failures of another channel's report before anything
+// is sent: reports.Merge would refuse the merge only after the whole re-run.
+func (x *extras) checkBaseChannel(path, channelNo string) error {
+	if x.base == nil || x.base.Target.ChannelNo == channelNo {
+		return nil
+	}
+	return cmdutil.Usagef("--rerun-failed %s is a report of channel %s, not of this channel %s",
+		path, x.base.Target.ChannelNo, channelNo)
 }
 
 // finish turns the runner's report into the one written: merged with the earlier report
@@ -148,21 +152,4 @@ func (x *extras) writeBundle(dir string, opts *Options, rep *reports.Report, dec
 		return err
 	})
 	return path, err
-}
-
-// writeEligibility prints the certification decision after the summary.
-func writeEligibility(w io.Writer, e *reports.Eligibility) error {
-	var b strings.Builder
-	if e.Certifiable {
-		b.WriteString("certifiable: yes\n")
-	} else {
-		b.WriteString("certifiable: no\n")
-		for _, r := range e.Reasons {
-			fmt.Fprintf(&b, "  - %s\n", r)
-		}
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("write console output: %w", err)
-	}
-	return nil
 }

@@ -181,7 +181,7 @@ func TestRunWaivers(t *testing.T) {
 }
 
 func TestRunRerunFailed(t *testing.T) {
-	_, firstOut, errOut, code := runMini(t, func(o *Options) { o.ReferenceFaults = []string{"cache-control-missing"} })
+	_, firstOut, errOut, code := runMini(t, func(o *Options) { o.ReferenceFaults, o.Bundle = []string{"cache-control-missing"}, true })
 	if code != cmdutil.ExitNonconformant {
 		t.Fatalf("first run: exit %d\n%s", code, errOut)
 	}
@@ -205,15 +205,34 @@ func TestRunRerunFailed(t *testing.T) {
 	if !strings.Contains(errOut, "certifiable: no") || !strings.Contains(errOut, "merges a re-run of "+first) {
 		t.Errorf("console:\n%s", errOut)
 	}
+	// The bundle of the first run holds the same report: it can be re-run as well.
+	zipped := filepath.Join(firstOut, bundleFile)
+	if rep, _, errOut, code := runMini(t, func(o *Options) { o.RerunFailed = zipped }); code != cmdutil.ExitConformant || rep.Filters.RerunOf != zipped {
+		t.Errorf("re-run of a bundle: exit %d\n%s", code, errOut)
+	}
 	clean := filepath.Join(t.TempDir(), "report.json")
 	data, _ := os.ReadFile(first)
 	passed := strings.ReplaceAll(string(data), `"state": "FAIL"`, `"state": "PASS"`)
 	if err := os.WriteFile(clean, []byte(passed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for name, arg := range map[string]string{"nothing failed": clean, "missing report": filepath.Join(t.TempDir(), "none.json")} {
-		if _, _, errOut, code := runMini(t, func(o *Options) { o.RerunFailed = arg }); code != cmdutil.ExitUsage || !strings.Contains(errOut, "--rerun-failed") {
-			t.Errorf("%s: exit %d\n%s", name, code, errOut)
+	other := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(other, []byte(strings.Replace(string(data), `"channelNo": "1000000001"`, `"channelNo": "2000000002"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, arg, want string }{
+		{"nothing failed", clean, "nothing to re-run"},
+		{"missing report", filepath.Join(t.TempDir(), "none.json"), "no such file"},
+		// Regression: another channel's report was refused only after the whole re-run.
+		{"another channel's report", other, "is a report of channel 2000000002, not of this channel 1000000001"},
+	}
+	for _, tt := range tests {
+		_, outDir, errOut, code := runMini(t, func(o *Options) { o.RerunFailed = tt.arg })
+		if code != cmdutil.ExitUsage || !strings.Contains(errOut, "--rerun-failed") || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d\n%s", tt.name, code, errOut)
+		}
+		if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+			t.Errorf("%s: a refused re-run wrote %v", tt.name, entries)
 		}
 	}
 }

@@ -6,35 +6,19 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/bundle"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/suites/runner"
 )
 
-// reportFile is one report written at the end of a run.
-type reportFile struct {
-	name  string
-	write func(io.Writer, *reports.Report) error
-}
-
-// reportFiles lists the reports of a run, in the order their paths are printed.
-func reportFiles() []reportFile {
-	return []reportFile{
-		{"report.json", reports.WriteJSON},
-		{"junit.xml", reports.WriteJUnit},
-		{"report.html", reports.WriteHTML},
-		{"evidence.har", reports.WriteHAR},
-		{"findings.sarif", reports.WriteSARIF},
-	}
-}
-
 // writeReports writes every report into dir, each through a temporary file and a rename, and
 // returns their paths.
 func writeReports(dir string, rep *reports.Report) ([]string, error) {
 	var paths []string
-	for _, rf := range reportFiles() {
-		p := filepath.Join(dir, rf.name)
-		err := cmdutil.WriteFileAtomic(p, 0o644, func(w io.Writer) error { return rf.write(w, rep) })
+	for _, rf := range bundle.ReportFiles() {
+		p := filepath.Join(dir, rf.Name)
+		err := cmdutil.WriteFileAtomic(p, 0o644, func(w io.Writer) error { return rf.Write(w, rep) })
 		if err != nil {
 			return paths, err
 		}

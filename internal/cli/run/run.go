@@ -11,19 +11,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/certify"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
+	"github.com/chanconf/chanconf/suites/engine"
 	"github.com/chanconf/chanconf/suites/runner"
 	"github.com/spf13/cobra"
-)
-
-// Environment variables that stand in for --target and --declaration (declared in
-// cmdutil.Env).
-const (
-	envTarget      = "CHANCONF_TARGET"
-	envDeclaration = "CHANCONF_DECLARATION"
 )
 
 // outDirLayout names the default report folder: chanconf-out/<UTC timestamp>/.
@@ -71,8 +66,8 @@ type Options struct {
 	Certify bool
 	// SignKey (--sign-key) is the PEM private key (SM2 or Ed25519) that signs the bundle.
 	SignKey string
-	// RerunFailed (--rerun-failed) is a report.json whose cases that did not pass are run
-	// again; the report written merges both attempts (never certifiable).
+	// RerunFailed (--rerun-failed) is a report.json (or a bundle.zip holding one) whose cases
+	// that did not pass are run again; the report written merges both attempts (never certifiable).
 	RerunFailed string
 	// Waivers (--waivers) is a waiver file turning matching FAILs into WAIVED (never
 	// certifiable).
@@ -93,7 +88,8 @@ selected case against the channel named by --target and --declaration (without t
 embedded reference channel, started on 127.0.0.1 over TLS), and writes report.json, junit.xml,
 report.html, evidence.har and findings.sarif into --out. The exit code is the verdict
 (see 'chanconf help exit-codes'). The checks of 'chanconf doctor' run first: an environment
-problem makes every case ERROR. --certify makes a certifying run (the full pack, unmodified)
+problem makes every case ERROR; a channel breaking a rule there (a TLS certificate not valid
+for its host, say) is only a warning, and the pack's cases FAIL it. --certify makes a certifying run (the full pack, unmodified)
 and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 		Example: `  chanconf run
   chanconf run --target https://sandbox.example.com/cai/v1 --declaration channel.yaml
@@ -101,7 +97,7 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
   chanconf run --certify --sign-key signing.key.pem --target https://sandbox.example.com/cai/v1 --declaration channel.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fillFromEnv(cmd, opts, f.Getenv)
+			cmdutil.TargetFromEnv(cmd, f.Getenv, &opts.Target, &opts.Declaration)
 			if err := validate(opts); err != nil {
 				return err
 			}
@@ -112,16 +108,16 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Target, "target", "", "base URL of the channel to test (needs --declaration; env "+envTarget+")")
-	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration file (needs --target; env "+envDeclaration+")")
+	fl.StringVar(&opts.Target, "target", "", "base URL of the channel to test (needs --declaration; env "+cmdutil.EnvTarget+")")
+	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration file (needs --target; env "+cmdutil.EnvDeclaration+")")
 	fl.StringVar(&opts.PackDir, "pack", "", "load the spec pack from `DIR` instead of the embedded one")
 	fl.StringVar(&opts.OutDir, "out", "", "write the reports into `DIR` (default chanconf-out/<UTC timestamp>/)")
-	fl.StringVar(&opts.LabelFilter, "label-filter", "", "select cases by label (ginkgo label-filter syntax over IDs, clauses, level, suite, area, profile, labels)")
+	fl.StringVar(&opts.LabelFilter, "label-filter", "", "select cases by label (ginkgo label-filter syntax over IDs, clauses, level, suite, area, profile, serial, labels)")
 	fl.StringVar(&opts.Focus, "focus", "", "select cases whose ID matches this regular expression")
 	fl.StringVar(&opts.Profile, "profile", "", "run only the cases of this profile (rest or graphql)")
 	fl.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "how many cases run at once")
 	fl.Int64Var(&opts.Seed, "seed", 0, "seed for case order and personas (0: chosen and recorded)")
-	fl.DurationVar(&opts.RequestTimeout, "request-timeout", 0, "bound on one HTTP exchange (default 10s)")
+	fl.DurationVar(&opts.RequestTimeout, "request-timeout", 0, "bound on one HTTP exchange (default "+engine.DefaultRequestTimeout.String()+")")
 	fl.DurationVar(&opts.CaseTimeout, "case-timeout", 0, "bound on every case instead of its own timeout")
 	fl.StringArrayVar(&opts.ReferenceFaults, "reference-fault", nil, "start the reference channel with this fault `NAME` (repeatable; see 'chanconf faults')")
 	fl.DurationVar(&opts.ReferenceLatency, "reference-latency", 0, "latency the reference channel adds to every response")
@@ -131,22 +127,9 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 	fl.BoolVar(&opts.Bundle, "bundle", false, "also write bundle.zip: reports, redacted declaration, pack and tool identity, signed manifest")
 	fl.BoolVar(&opts.Certify, "certify", false, "certifying run: full pack, no filters, waivers or reference faults; writes a signed bundle (needs --sign-key)")
 	fl.StringVar(&opts.SignKey, "sign-key", "", "sign the bundle with the PEM private key in `FILE` (SM2 or Ed25519; see 'chanconf keygen')")
-	fl.StringVar(&opts.RerunFailed, "rerun-failed", "", "run again only the cases that did not pass in `REPORT` (a report.json) and write a merged report")
+	fl.StringVar(&opts.RerunFailed, "rerun-failed", "", "run again only the cases that did not pass in `REPORT` (a report.json or bundle.zip) and write a merged report")
 	fl.StringVar(&opts.Waivers, "waivers", "", "apply the waivers in `FILE` (YAML list of id, reason, approver, expires): matching FAILs become WAIVED")
 	return cmd
-}
-
-// fillFromEnv takes --target and --declaration from the environment when the flags are absent.
-func fillFromEnv(cmd *cobra.Command, opts *Options, getenv func(string) string) {
-	if getenv == nil {
-		return
-	}
-	if !cmd.Flags().Changed("target") {
-		opts.Target = getenv(envTarget)
-	}
-	if !cmd.Flags().Changed("declaration") {
-		opts.Declaration = getenv(envDeclaration)
-	}
 }
 
 // validate refuses flag combinations that cannot mean anything, before anything starts.
@@ -202,6 +185,9 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	defer t.Close()
+	if err := x.checkBaseChannel(opts.RerunFailed, t.Declaration.ChannelNo); err != nil {
+		return err
+	}
 	outDir, err := prepareOutDir(opts)
 	if err != nil {
 		return err
@@ -212,7 +198,7 @@ func Run(ctx context.Context, opts *Options) error {
 // execute runs the selected cases against the open target, writes the reports and reports the
 // verdict.
 func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, outDir string, x *extras) error {
-	caseRunner, err := newCaseRunner(ctx, opts, pack, t, sel.Seed)
+	caseRunner, err := newCaseRunner(opts, pack, t, sel.Seed)
 	if err != nil {
 		return err
 	}
@@ -250,7 +236,7 @@ func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, se
 		return err
 	}
 	if opts.wantsBundle() || x.base != nil || x.waivers != nil {
-		if err := writeEligibility(opts.IO.ErrOut, rep.Eligibility); err != nil {
+		if err := certify.Write(opts.IO.ErrOut, *rep.Eligibility); err != nil {
 			return err
 		}
 	}

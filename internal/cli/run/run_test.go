@@ -48,10 +48,10 @@ func TestNewCmdRun(t *testing.T) {
 			want: func(o *Options) bool {
 				return slices.Equal(o.ReferenceFaults, []string{"hsts-missing", "bola-card"}) && o.ReferenceLatency == 20*time.Millisecond
 			}},
-		{name: "target from the environment", env: map[string]string{envTarget: "https://e.example/cai/v1", envDeclaration: "e.yaml"},
+		{name: "target from the environment", env: map[string]string{cmdutil.EnvTarget: "https://e.example/cai/v1", cmdutil.EnvDeclaration: "e.yaml"},
 			want: func(o *Options) bool { return o.Target == "https://e.example/cai/v1" && o.Declaration == "e.yaml" }},
 		{name: "flags win over the environment", args: []string{"--target", "https://f.example/cai/v1", "--declaration", "f.yaml"},
-			env:  map[string]string{envTarget: "https://e.example/cai/v1", envDeclaration: "e.yaml"},
+			env:  map[string]string{cmdutil.EnvTarget: "https://e.example/cai/v1", cmdutil.EnvDeclaration: "e.yaml"},
 			want: func(o *Options) bool { return o.Target == "https://f.example/cai/v1" && o.Declaration == "f.yaml" }},
 		{name: "target alone", args: []string{"--target", "https://c.example/cai/v1"}, wantErr: "go together"},
 		{name: "declaration alone", args: []string{"--declaration", "d.yaml"}, wantErr: "go together"},
@@ -70,12 +70,7 @@ func TestNewCmdRun(t *testing.T) {
 				e = tt.env
 			}
 			f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return e[k] }}
-			var got *Options
-			cmd := NewCmd(f, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.ParseArgs(f, NewCmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
@@ -187,7 +182,8 @@ func TestRerunCommand(t *testing.T) {
 
 // TestPreflight makes the pre-flight of run (the checks of chanconf doctor) against broken
 // set-ups: environment problems are an error (every case ERROR), a misbehaving channel only
-// warns (its cases must FAIL).
+// warns (its cases must FAIL), and so does a TLS certificate that does not chain to the
+// declared CA, which breaks CAI-1.5.
 func TestPreflight(t *testing.T) {
 	srv, decl := clitest.Reference(t, refchannel.Options{})
 	_, faultyDecl := clitest.Reference(t, refchannel.Options{Faults: []string{"resp-sign-default-id"}})
@@ -214,7 +210,7 @@ func TestPreflight(t *testing.T) {
 		wantWarning string
 	}{
 		{"reachable and trusted", srv.URL, decl, time.Now, "", ""},
-		{"untrusted certificate", srv.URL, untrusted, time.Now, "not testable: tls: TLS handshake", ""},
+		{"untrusted certificate", srv.URL, untrusted, time.Now, "", "pre-flight tls: TLS handshake"},
 		{"closed port", "https://" + clitest.ClosedAddr(t) + "/cai/v1", decl, time.Now, "unreachable: tcp: cannot connect", ""},
 		{"clock an hour off", srv.URL, decl, late, "not testable: clock:", "TIMESTAMP_OUT_OF_WINDOW"},
 		{"responses signed wrongly", "", faultyDecl, time.Now, "", "pre-flight signed request: signed GET"},
@@ -247,5 +243,21 @@ func TestPreflight(t *testing.T) {
 	cancel()
 	if err, _ := preflight(ctx, tgt, time.Now, time.Second); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled pre-flight: %v", err)
+	}
+}
+
+// TestRunTLSViolationFailsNotErrors: a channel whose TLS certificate is not valid for its host
+// breaks CAI-1.5; the pre-flight must leave that to the pack's case, which FAILs (exit 1),
+// rather than make every case ERROR (INCOMPLETE, exit 3) as it did for any failed handshake.
+func TestRunTLSViolationFailsNotErrors(t *testing.T) {
+	opts, _, stderr := testOptions(t)
+	opts.PackDir, opts.Focus = "", "^SEC-TLS-005$"
+	opts.ReferenceFaults = []string{"tls-cert-wrong-host"}
+	err := Run(t.Context(), opts)
+	if code := cmdutil.Classify(err); code != cmdutil.ExitNonconformant {
+		t.Fatalf("exit %d (%v), want 1\n%s", code, err, stderr)
+	}
+	if !strings.Contains(stderr.String(), "SEC-TLS-005\tFAIL\t") || !strings.Contains(stderr.String(), "the cases of CAI-1.5 judge it") {
+		t.Errorf("console:\n%s", stderr)
 	}
 }

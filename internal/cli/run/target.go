@@ -17,9 +17,6 @@ import (
 	"github.com/chanconf/chanconf/suites/runner"
 )
 
-// preflightTimeout bounds each pre-flight check when --request-timeout does not say otherwise.
-const preflightTimeout = 10 * time.Second
-
 // target is the channel of a run: the platform's target plus what the pre-flight found.
 type target struct {
 	*essc.Target
@@ -43,7 +40,8 @@ func openTarget(ctx context.Context, opts *Options) (*target, error) {
 		}
 		return nil, declarationError(err)
 	}
-	timeout := preflightTimeout
+	// Each pre-flight check is bounded like doctor's, or by --request-timeout when shorter.
+	timeout := doctor.DefaultTimeout
 	if opts.RequestTimeout > 0 {
 		timeout = min(timeout, opts.RequestTimeout)
 	}
@@ -75,20 +73,26 @@ func declarationError(err error) error {
 }
 
 // preflight makes the checks of `chanconf doctor` (internal/doctor) against the opened target,
-// so that a channel that is down, not trusted or out of sync is reported once, clearly, instead
-// of as many timeouts or refusals. Environment problems (DNS, TCP, TLS trust, clock skew) are
-// returned as one error, which makes every case ERROR; problems with behaviour the pack judges
-// itself (health, the signed no-op request) come back as warnings only, because their cases
-// must FAIL, never ERROR.
+// so that a channel that is down or out of sync is reported once, clearly, instead of as many
+// timeouts or refusals. Environment problems (DNS, TCP, a handshake that never completes,
+// clock skew) are returned as one error, which makes every case ERROR. A problem that is the
+// channel's own answer comes back as a warning only: behaviour the pack judges itself (health,
+// the signed no-op request) and a TLS handshake refused for a clause the pack checks (a
+// certificate not valid for the host, TLS 1.2 refused), because those cases must FAIL, never
+// ERROR.
 func preflight(ctx context.Context, t *essc.Target, now func() time.Time, timeout time.Duration) (unreachable error, warnings []string) {
 	r := doctor.Probe(ctx, doctor.Target{BaseURL: t.BaseURL, Declaration: t.Declaration, TLS: t.TLS, Platform: t.Platform},
 		doctor.Config{Now: now, Timeout: timeout})
 	var found []string
-	for _, c := range r.EnvironmentProblems() {
-		found = append(found, fmt.Sprintf("%s: %s (fix: %s)", c.Name, c.Detail, c.Hint))
-	}
-	for _, c := range r.Problems() {
-		if c.Status == doctor.Problem && !c.Environment {
+	for _, c := range r.Checks {
+		switch {
+		case c.Status != doctor.Problem:
+		case c.Environment:
+			found = append(found, fmt.Sprintf("%s: %s (fix: %s)", c.Name, c.Detail, c.Hint))
+		case len(c.Clauses) > 0:
+			warnings = append(warnings, fmt.Sprintf("pre-flight %s: %s (%s); the cases of %s judge it",
+				c.Name, c.Detail, c.Hint, strings.Join(c.Clauses, ", ")))
+		default:
 			warnings = append(warnings, fmt.Sprintf("pre-flight %s: %s (%s)", c.Name, c.Detail, c.Hint))
 		}
 	}
@@ -126,7 +130,7 @@ type caseRunner struct {
 
 // newCaseRunner builds the engine executor for the target, or, when the pre-flight failed, a
 // runner that makes every case ERROR with the reason without touching the network.
-func newCaseRunner(_ context.Context, opts *Options, pack *specs.Pack, t *target, seed int64) (*caseRunner, error) {
+func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64) (*caseRunner, error) {
 	if t.unreachable != nil {
 		return &caseRunner{runner: &unreachableRunner{reason: t.unreachable, now: opts.Now}, close: func() {}}, nil
 	}
@@ -161,7 +165,7 @@ var _ runner.CaseRunner = (*unreachableRunner)(nil)
 func (u *unreachableRunner) Run(_ context.Context, c *specs.Case) runner.Outcome {
 	check := reports.Check{
 		Name: "pre-flight", Outcome: reports.Failed,
-		Expected: "the pre-flight checks of 'chanconf doctor' pass (DNS, TCP, TLS trust, clock skew)",
+		Expected: "the pre-flight checks of 'chanconf doctor' pass (DNS, TCP, TLS handshake, clock skew)",
 		Actual:   u.reason.Error(),
 		Detail:   "checked once before the run; no request of the case was sent",
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chanconf/chanconf/fixtures/refchannel"
 	"github.com/chanconf/chanconf/internal/cai"
+	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
@@ -37,12 +38,7 @@ func TestNewCmdServeReference(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: ios}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.ParseArgs(&cmdutil.Factory{IOStreams: ios}, NewCmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.Classify(err) != cmdutil.ExitUsage {
 					t.Fatalf("error %v, want usage error %q", err, tt.wantErr)

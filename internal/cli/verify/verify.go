@@ -71,8 +71,8 @@ every reason (exit 1); an unreadable bundle, key or policy exits 2.`,
 	return cmd
 }
 
-// Outcome is what verification found.
-type Outcome struct {
+// outcome is what verification found.
+type outcome struct {
 	// Signer is the fingerprint of the key that verified the signature.
 	Signer string
 	// Report is the bundle's report (nil when unreadable).
@@ -86,7 +86,7 @@ type Outcome struct {
 // Run verifies the bundle, prints the outcome to Out and returns a VerdictError (exit 1) when
 // it is not certifiable, a UsageError (exit 2) when an input cannot be read.
 func Run(opts *Options) error {
-	o, err := Check(opts)
+	o, err := check(opts)
 	if err != nil {
 		return err
 	}
@@ -103,8 +103,8 @@ func Run(opts *Options) error {
 	return &cmdutil.VerdictError{Verdict: v, Code: cmdutil.ExitNonconformant}
 }
 
-// Check verifies the bundle and decides eligibility without printing.
-func Check(opts *Options) (*Outcome, error) {
+// check verifies the bundle and decides eligibility without printing.
+func check(opts *Options) (*outcome, error) {
 	pub, err := bundle.LoadPublicKey(opts.PubKey)
 	if err != nil {
 		return nil, &cmdutil.UsageError{Err: fmt.Errorf("--pubkey: %w", err)}
@@ -122,7 +122,7 @@ func Check(opts *Options) (*Outcome, error) {
 		}
 		policy = *p
 	}
-	o := &Outcome{Signer: pub.Fingerprint()}
+	o := &outcome{Signer: pub.Fingerprint()}
 	var reasons []string
 	for _, p := range b.Verify(pub) {
 		reasons = append(reasons, p.String())
@@ -187,7 +187,7 @@ func embeddedPack(opts *Options) (reports.PackRef, []certify.CaseRef) {
 }
 
 // write prints the outcome.
-func write(w io.Writer, path string, o *Outcome) error {
+func write(w io.Writer, path string, o *outcome) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "bundle:      %s\n", path)
 	fmt.Fprintf(&b, "public key:  %s\n", o.Signer)
@@ -200,16 +200,8 @@ func write(w io.Writer, path string, o *Outcome) error {
 	for _, n := range o.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
-	if o.Eligibility.Certifiable {
-		b.WriteString("certifiable: yes\n")
-	} else {
-		b.WriteString("certifiable: no\n")
-		for _, r := range o.Eligibility.Reasons {
-			fmt.Fprintf(&b, "  - %s\n", r)
-		}
-	}
 	if _, err := b.WriteTo(w); err != nil {
 		return fmt.Errorf("write console output: %w", err)
 	}
-	return nil
+	return certify.Write(w, o.Eligibility)
 }

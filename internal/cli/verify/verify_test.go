@@ -122,7 +122,7 @@ func verify(t *testing.T, opts Options) (string, cmdutil.ExitCode) {
 	return out.String() + errOut.String(), cmdutil.Classify(err)
 }
 
-func TestVerify(t *testing.T) {
+func TestRunVerify(t *testing.T) {
 	f := newFixture(t)
 	clean := f.write(t, "clean", f.run(t, ""))
 	filtered := f.write(t, "filtered", f.run(t, "HLT"))
@@ -184,7 +184,7 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-func TestVerifyRefuses(t *testing.T) {
+func TestRunVerifyRefuses(t *testing.T) {
 	f := newFixture(t)
 	clean := f.write(t, "clean", f.run(t, ""))
 	data, err := os.ReadFile(clean)
@@ -253,7 +253,7 @@ func TestVerifyRefuses(t *testing.T) {
 	}
 }
 
-func TestNewCmd(t *testing.T) {
+func TestNewCmdVerify(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
@@ -266,12 +266,7 @@ func TestNewCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: ios}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.ParseArgs(&cmdutil.Factory{IOStreams: ios}, NewCmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)

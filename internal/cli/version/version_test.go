@@ -3,23 +3,22 @@ package version
 import (
 	"testing"
 
+	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 )
 
 func TestNewCmdVersion(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	var got *Options
-	cmd := NewCmd(&cmdutil.Factory{IOStreams: ios, Version: "v1.2.3", Revision: "abc"}, func(o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{})
-	if err := cmd.Execute(); err != nil {
+	f := &cmdutil.Factory{IOStreams: ios, Version: "v1.2.3", Revision: "abc", GoVersion: "go1.26.8"}
+	got, err := clitest.ParseArgs(f, NewCmd)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got == nil || got.Version != "v1.2.3" || got.Revision != "abc" {
+	if got == nil || got.Version != "v1.2.3" || got.Revision != "abc" || got.GoVersion != "go1.26.8" || got.IO != ios {
 		t.Fatalf("options not filled from the factory: %+v", got)
 	}
-	cmd.SetArgs([]string{"extra"})
-	if err := cmd.Execute(); err == nil {
+	if _, err := clitest.ParseArgs(f, NewCmd, "extra"); err == nil {
 		t.Fatal("extra argument accepted")
 	}
 }

@@ -90,7 +90,7 @@ func build(t testing.TB, in Input, key *SigningKey) ([]byte, *Bundle) {
 	return data, b
 }
 
-// rezip writes files as a plain zip (not through Write: the manifest is left as it is).
+// rezip writes files as a plain zip (not through writeZip: the manifest is left as it is).
 func rezip(t testing.TB, files []File) []byte {
 	t.Helper()
 	var buf bytes.Buffer
