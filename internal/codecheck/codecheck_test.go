@@ -9,39 +9,6 @@ import (
 	"testing"
 )
 
-// pendingDirs are the slash path prefixes (directories, or single files) whose authors are still
-// at work: their findings are listed with t.Log instead of failing the real-tree test, so CI
-// stays green while they finish. Everything else fails on any finding. The lead removes an entry
-// once its owner has cleaned it up; the list only shrinks.
-func pendingDirs() []string {
-	return []string{
-		"cmd/",                // helper H: the command line
-		"internal/cli/",       // helper H (keygen, verify, doctor, diff, catalog: helper K)
-		"internal/cmdutil/",   // helper H
-		"internal/iostreams/", // helper H
-		"suites/probes/",      // helper J: security probes
-		"suites/selfcert/",    // helper I: self-certification
-		"internal/bundle/",    // helper K
-		"internal/certify/",   // helper K
-		"internal/doctor/",    // helper K
-		"internal/waivers/",   // helper K
-		"reports/diff.go",     // helper K
-		"reports/diff_test.go",
-		"reports/merge.go", // helper K
-		"reports/merge_test.go",
-	}
-}
-
-// pending reports whether a finding lies under pendingDirs.
-func pending(f finding) bool {
-	for _, p := range pendingDirs() {
-		if strings.HasPrefix(f.file, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // TestModule is the gate: every Go file of the module, every rule.
 func TestModule(t *testing.T) {
 	wd, err := os.Getwd()
@@ -60,13 +27,7 @@ func TestModule(t *testing.T) {
 		t.Fatalf("found only %d Go files under %s: the walk is broken", len(files), root)
 	}
 	res := checkFiles(files)
-	var waiting int
 	for _, f := range res.findings {
-		if pending(f) {
-			waiting++
-			t.Logf("pending: %s", f)
-			continue
-		}
 		t.Error(f)
 	}
 	for _, f := range res.allowed {
@@ -77,7 +38,7 @@ func TestModule(t *testing.T) {
 			t.Logf("long file (over %d lines, the style's aim): %s: %d lines", softFileLines, f.path, f.lines)
 		}
 	}
-	t.Logf("%d files checked; %d findings in pending directories", len(files), waiting)
+	t.Logf("%d files checked", len(files))
 }
 
 // TestLoadModule: the walk keeps the module's own non-generated files and skips testdata,
@@ -122,25 +83,6 @@ func TestLoadModule(t *testing.T) {
 	}
 	if _, err := moduleRoot(t.TempDir()); err == nil {
 		t.Error("moduleRoot outside any module: no error")
-	}
-}
-
-// TestPending: the allowlist holds only what it names.
-func TestPending(t *testing.T) {
-	tests := []struct {
-		file string
-		want bool
-	}{
-		{"internal/cli/run/run.go", true},
-		{"reports/diff.go", true},
-		{"reports/json.go", false},
-		{"internal/cai/sm.go", false},
-		{"internal/clitool/x.go", false},
-	}
-	for _, tt := range tests {
-		if got := pending(finding{file: tt.file}); got != tt.want {
-			t.Errorf("pending(%s) = %v, want %v", tt.file, got, tt.want)
-		}
 	}
 }
 
