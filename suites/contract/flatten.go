@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,8 +39,21 @@ func flatten(err error, prefix string) []Problem {
 		}
 		return flatten(e.Err, join(prefix, e.Reason))
 	case *openapi3.SchemaError:
+		// allOf failures arrive as a SchemaError whose Origin is a plain error wrapping the
+		// SchemaError at fault: report that one, under the outer pointer.
+		var inner *openapi3.SchemaError
+		if e.Origin != nil && errors.As(e.Origin, &inner) && inner != e {
+			return []Problem{{Path: pointer(append(e.JSONPointer(), inner.JSONPointer()...)), Message: join(prefix, schemaReason(inner))}}
+		}
 		return []Problem{{Path: pointer(e.JSONPointer()), Message: join(prefix, schemaReason(e))}}
 	default:
+		// kin-openapi wraps some schema errors in plain fmt errors ("doesn't match schema due
+		// to: ...", for allOf): reach the SchemaError so the schema and value dump, which may
+		// hold a secret, stays out of the report.
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) {
+			return []Problem{{Path: pointer(se.JSONPointer()), Message: join(prefix, schemaReason(se))}}
+		}
 		return []Problem{{Message: join(prefix, err.Error())}}
 	}
 }

@@ -267,3 +267,45 @@ func BenchmarkValidateResponse(b *testing.B) {
 		}
 	}
 }
+
+// TestAllOfSchemaErrorsStayShort: kin-openapi wraps allOf failures in a plain error around the
+// SchemaError; the problem must still carry its pointer and reason only, never the schema and
+// value dump (the value may be a secret).
+func TestAllOfSchemaErrorsStayShort(t *testing.T) {
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "` + testBase + `"}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "404":
+          description: not found
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {type: object, properties: {code: {type: string}}}
+                  - {type: object, properties: {code: {type: string, enum: [NOT_FOUND]}}}
+`
+	base, _ := url.Parse(testBase)
+	o, err := NewOpenAPI([]byte(spec), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := o.ValidateResponse(newReq("GET", "/things/t-1", ""), 404, hdr("Content-Type", "application/json"),
+		NewBody([]byte(`{"code":"SECRET_TOKEN_VALUE"}`)))
+	if res.Outcome != reports.Failed || len(res.Problems) == 0 {
+		t.Fatalf("wrong code passed: %+v", res)
+	}
+	for _, p := range res.Problems {
+		if strings.Contains(p.Message, "SECRET_TOKEN_VALUE") || strings.Contains(p.Message, "Schema:") {
+			t.Errorf("problem dumps the schema or value: %q", p.Message)
+		}
+		if p.Path != "/code" {
+			t.Errorf("problem path %q, want /code", p.Path)
+		}
+	}
+}
