@@ -247,3 +247,11 @@ func (c *Console) verdict(r *Report) {
 		c.write("  " + reason + "\n")
 	}
 }
+
+// Finish clears the live progress line, when one is shown, so that whatever is printed next
+// (on this stream or another sharing the terminal) starts on a clean line.
+func (c *Console) Finish() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clearProgress()
+}

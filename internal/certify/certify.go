@@ -42,7 +42,30 @@ type Input struct {
 	Cases []CaseRef
 	// Policy says which packs and tool versions are approved.
 	Policy Policy
+	// Evidence is what the run left to back a certificate: only a signed bundle can.
+	Evidence Evidence
 }
+
+// Evidence is what backs a run: a certificate rests on a bundle signed by a key the ministry
+// registered, so a run without one, or with an unsigned one, is never certifiable, whatever
+// its verdict. `run` and `verify` both say so with the same words.
+type Evidence int
+
+// The kinds of evidence a run can leave.
+const (
+	// NoBundle (the zero value): the run wrote no bundle.zip.
+	NoBundle Evidence = iota
+	// UnsignedBundle: bundle.zip without manifest.sig (--bundle without --sign-key).
+	UnsignedBundle
+	// SignedBundle: bundle.zip with manifest.sig (verify checks the signature itself).
+	SignedBundle
+)
+
+// Reasons for evidence that cannot back a certificate.
+const (
+	ReasonNoBundle = "no bundle was written: a certificate rests on a signed bundle (run with --certify --sign-key FILE)"
+	ReasonUnsigned = "the bundle is not signed: a certificate rests on a bundle signed with --sign-key FILE (make a key pair with 'chanconf keygen')"
+)
 
 // Evaluate decides whether the run can back a certificate and lists every reason it cannot,
 // in a fixed order (pack and tool, verdict, run shape, cases), so that the same report always
@@ -62,6 +85,12 @@ func Evaluate(in Input) reports.Eligibility {
 	}
 	if r.Interrupted {
 		add("the run was interrupted")
+	}
+	switch in.Evidence {
+	case NoBundle:
+		add(ReasonNoBundle)
+	case UnsignedBundle:
+		add(ReasonUnsigned)
 	}
 	reasons = append(reasons, shapeReasons(r)...)
 	reasons = append(reasons, caseReasons(r, in.Cases)...)

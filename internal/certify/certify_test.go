@@ -89,11 +89,14 @@ func TestEvaluate(t *testing.T) {
 			}
 		}, []string{"25 MUST cases of the declared profiles that did not pass: M00 (SKIP),", "M19 (SKIP) and 5 more (see report.json)"}},
 		{"no profiles", func(r *reports.Report, _ *Input) { r.Target.Profiles = nil }, []string{"names no declared profile"}},
+		// Issue 12 finding 8: `run --bundle` without a key said "certifiable: yes", verify "no".
+		{"unsigned bundle", func(_ *reports.Report, in *Input) { in.Evidence = UnsignedBundle }, []string{ReasonUnsigned}},
+		{"no bundle", func(_ *reports.Report, in *Input) { in.Evidence = NoBundle }, []string{ReasonNoBundle}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := good()
-			in := Input{Report: r, Cases: catalogue(), Policy: DefaultPolicy(packRef())}
+			in := Input{Report: r, Cases: catalogue(), Policy: DefaultPolicy(packRef()), Evidence: SignedBundle}
 			tt.change(r, &in)
 			got := Evaluate(in)
 			text := strings.Join(got.Reasons, "\n")

@@ -123,8 +123,8 @@ func TestEndToEndCleanReference(t *testing.T) {
 	if rep.Verdict != reports.Conformant || !rep.Target.Reference || rep.Summary.Pass == 0 {
 		t.Errorf("verdict %s, reference %v, summary %+v", rep.Verdict, rep.Target.Reference, rep.Summary)
 	}
-	if !strings.Contains(res.errOut, "verdict: CONFORMANT") {
-		t.Errorf("console lacks the verdict:\n%s", res.errOut)
+	if !strings.Contains(res.out, "verdict: CONFORMANT") {
+		t.Errorf("stdout lacks the verdict:\n%s", res.out)
 	}
 }
 
@@ -144,8 +144,8 @@ func TestEndToEndFault(t *testing.T) {
 		t.Errorf("failure line %q names none of the fault's clauses %v\n%s", line, clauses, res.errOut)
 	}
 	rerun := "rerun: chanconf run --focus '^SEC-HDR-901$' --pack " + pack + " --reference-fault " + fault
-	if !strings.Contains(res.errOut, rerun) {
-		t.Errorf("console lacks %q:\n%s", rerun, res.errOut)
+	if !strings.Contains(res.out, rerun) {
+		t.Errorf("stdout lacks %q:\n%s", rerun, res.out)
 	}
 	rep := readReport(t, out)
 	if k := findCase(t, rep, "SEC-HDR-901"); k.State != reports.Fail || !containsAny(k.Message, clauses) {

@@ -44,8 +44,8 @@ func TestNoANSIOutsideTerminal(t *testing.T) {
 		t.Errorf("non-terminal stderr lacks the stable ID<TAB>STATE<TAB>message line:\n%s", piped.errOut)
 	}
 	tty := faultRun(t, true)
-	if !strings.Contains(tty.errOut, "\x1b[") {
-		t.Errorf("terminal output has no colour, so the check above proves nothing:\n%q", tty.errOut)
+	if !strings.Contains(tty.errOut, "\x1b[") || !strings.Contains(tty.out, "\x1b[") {
+		t.Errorf("terminal output has no colour, so the check above proves nothing:\n%q\n%q", tty.out, tty.errOut)
 	}
 }
 

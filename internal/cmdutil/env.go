@@ -13,6 +13,11 @@ const (
 	EnvTarget      = "CHANCONF_TARGET"
 	EnvDeclaration = "CHANCONF_DECLARATION"
 	EnvNoColor     = "NO_COLOR"
+	// EnvColorForce, EnvColor and EnvTerm are the other colour conventions
+	// (https://bixense.com/clicolors/, TERM=dumb), read by iostreams.System.
+	EnvColorForce = "CLICOLOR_FORCE"
+	EnvColor      = "CLICOLOR"
+	EnvTerm       = "TERM"
 )
 
 // EnvVar documents one CHANCONF_* environment variable. Sensitive ones are never echoed.
@@ -30,7 +35,10 @@ func Env() []EnvVar {
 	return []EnvVar{
 		{Name: EnvTarget, Description: "base URL of the channel to test when --target is not given (also used by `go test ./suites/...`)", Expects: "https URL"},
 		{Name: EnvDeclaration, Description: "channel declaration file when --declaration is not given", Expects: "path"},
-		{Name: EnvNoColor, Description: "disables colour on the console", Expects: "any non-empty value"},
+		{Name: EnvNoColor, Description: "disables colour on the console (wins over CLICOLOR_FORCE)", Expects: "any non-empty value"},
+		{Name: EnvColorForce, Description: "colours the console even when it is not a terminal (CI logs that render ANSI)", Expects: "any value but 0"},
+		{Name: EnvColor, Description: "0 disables colour unless CLICOLOR_FORCE is set", Expects: "0 or 1"},
+		{Name: EnvTerm, Description: "dumb disables colour (unless CLICOLOR_FORCE) and the redrawn progress line", Expects: "terminal type"},
 	}
 }
 

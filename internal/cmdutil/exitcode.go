@@ -20,10 +20,14 @@ const (
 	// ExitUsage: bad flags, a malformed pack or an invalid declaration; nothing was judged.
 	ExitUsage ExitCode = 2
 	// ExitIncomplete: the run could not judge everything because of the environment (target
-	// unreachable, clocks apart, interruption) or a filter left MUST cases out.
+	// unreachable, clocks apart, interruption), or a filtered run met such a problem.
 	ExitIncomplete ExitCode = 3
 	// ExitInternal: a bug in chanconf.
 	ExitInternal ExitCode = 4
+	// ExitPartial: a filtered run (--label-filter, --focus, --profile) in which nothing failed
+	// or errored. It is neither 0 (the pack was not run whole, so nothing is shown conformant)
+	// nor 3 (the environment did not fail), so CI can gate a filtered job on it.
+	ExitPartial ExitCode = 5
 )
 
 // ExitCodeDoc is the table of exit codes shown by `chanconf help exit-codes`.
@@ -38,8 +42,9 @@ func ExitCodeDoc() []struct {
 		{ExitConformant, "conformant: every MUST case of the declared profiles passed (other commands: success)"},
 		{ExitNonconformant, "nonconformant: at least one MUST case failed (verify: not certifiable; diff: a regression)"},
 		{ExitUsage, "usage error: bad flags, malformed pack, invalid declaration or unreadable input"},
-		{ExitIncomplete, "incomplete: environment errors (unreachable target, clock skew, interrupted) or filtered run"},
+		{ExitIncomplete, "incomplete: environment errors (unreachable target, clock skew, interrupted)"},
 		{ExitInternal, "internal error in chanconf"},
+		{ExitPartial, "partial: a filtered run (--label-filter, --focus, --profile) in which nothing failed or errored"},
 	}
 }
 
@@ -68,7 +73,7 @@ type VerdictError struct {
 // and the exit code carries the rest.
 func (e *VerdictError) Error() string { return "verdict: " + e.Verdict.String() }
 
-// ExitFor maps a run's verdict to its exit code.
+// ExitFor maps a run's verdict to its exit code, without regard to filters (see ExitForReport).
 func ExitFor(v reports.Verdict) ExitCode {
 	switch v {
 	case reports.Conformant:
@@ -78,6 +83,27 @@ func ExitFor(v reports.Verdict) ExitCode {
 	default:
 		return ExitIncomplete
 	}
+}
+
+// ExitForReport maps a judged report to its exit code: the verdict's, except that an
+// INCOMPLETE report whose only shortfall is its filter (a --label-filter, --focus or --profile
+// was applied; no case failed, errored or went unjudged; not interrupted) is ExitPartial, so
+// that CI tells a passing filtered job from a dead target.
+func ExitForReport(r *reports.Report) ExitCode {
+	if r.Verdict != reports.Incomplete || !Filtered(r.Filters) || r.Interrupted {
+		return ExitFor(r.Verdict)
+	}
+	for _, c := range r.Cases {
+		if c.State == reports.Fail || c.State == reports.Error || c.State == reports.Invalid {
+			return ExitIncomplete
+		}
+	}
+	return ExitPartial
+}
+
+// Filtered reports whether a selection flag (--label-filter, --focus, --profile) was applied.
+func Filtered(f reports.Filters) bool {
+	return f.LabelFilter != "" || f.Focus != "" || f.Profile != ""
 }
 
 // Classify turns an error returned by a command into the exit code, using errors.As only.

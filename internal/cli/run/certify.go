@@ -133,7 +133,14 @@ func (x *extras) finish(w io.Writer, opts *Options, pack *specs.Pack, rep *repor
 	if opts.PackFS != nil {
 		approved, _ = certify.PackRefOf(opts.PackFS)
 	}
-	e := certify.Evaluate(certify.Input{Report: rep, Cases: certify.CaseRefs(pack), Policy: certify.DefaultPolicy(approved)})
+	evidence := certify.NoBundle
+	switch {
+	case x.key != nil:
+		evidence = certify.SignedBundle
+	case opts.wantsBundle():
+		evidence = certify.UnsignedBundle
+	}
+	e := certify.Evaluate(certify.Input{Report: rep, Cases: certify.CaseRefs(pack), Policy: certify.DefaultPolicy(approved), Evidence: evidence})
 	rep.Eligibility = &e
 	return rep, nil
 }

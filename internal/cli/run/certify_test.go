@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chanconf/chanconf/internal/bundle"
+	"github.com/chanconf/chanconf/internal/certify"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/reports"
 )
@@ -62,23 +63,24 @@ func TestValidateCertify(t *testing.T) {
 	}
 }
 
-// runMini runs the mini pack with change applied and returns the report read back, stderr
-// and the exit code.
+// runMini runs the mini pack with change applied and returns the report read back, the
+// console (stdout, then stderr, then the error) and the exit code.
 func runMini(t *testing.T, change func(*Options)) (*reports.Report, string, string, cmdutil.ExitCode) {
 	t.Helper()
-	opts, _, stderr := testOptions(t)
+	opts, stdout, stderr := testOptions(t)
 	change(opts)
 	err := Run(t.Context(), opts)
 	code := cmdutil.Classify(err)
+	console := stdout.String() + stderr.String() + errText(err)
 	data, rerr := os.ReadFile(filepath.Join(opts.OutDir, "report.json"))
 	if rerr != nil {
-		return nil, opts.OutDir, stderr.String() + errText(err), code
+		return nil, opts.OutDir, console, code
 	}
 	rep, rerr := reports.ReadJSON(strings.NewReader(string(data)))
 	if rerr != nil {
 		t.Fatal(rerr)
 	}
-	return rep, opts.OutDir, stderr.String() + errText(err), code
+	return rep, opts.OutDir, console, code
 }
 
 func errText(err error) string {
@@ -131,6 +133,10 @@ func TestRunBundleUnsignedAndBadKey(t *testing.T) {
 	}
 	if _, signed := b.File(bundle.FileSignature); signed {
 		t.Error("--bundle without --sign-key signed the bundle")
+	}
+	// Issue 12 finding 8: run said "certifiable: yes" here, verify "no". Now both say no, why.
+	if !strings.Contains(errOut, "certifiable: no\n") || !strings.Contains(errOut, certify.ReasonUnsigned) {
+		t.Errorf("an unsigned bundle is not certifiable, and run must say why:\n%s", errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.pem")
 	if err := os.WriteFile(bad, []byte("not a key"), 0o600); err != nil {

@@ -1,12 +1,12 @@
 package run
 
 import (
-	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/chanconf/chanconf/internal/bundle"
+	"github.com/chanconf/chanconf/internal/certify"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/suites/runner"
@@ -27,56 +27,68 @@ func writeReports(dir string, rep *reports.Report) ([]string, error) {
 	return paths, nil
 }
 
-// console is the talk of a run on ErrOut: progress, a line per case that did not pass, the
-// summary; with --quiet only the verdict and the report paths.
+// console is how a run talks: progress and a line per case that did not pass on ErrOut, the
+// end of the run (summary, verdict, report paths, certifiable decision) on Out, as text, as a
+// short --quiet list, or as one JSON object (--format json).
 type console struct {
-	w     io.Writer
-	quiet bool
-	rep   *reports.Console
+	out    io.Writer
+	quiet  bool
+	format string
+	// progress writes on ErrOut; result writes the text summary on Out.
+	progress, result *reports.Console
 }
 
-// newConsole sets the console up for the streams: colour only on a terminal that allows it, a
-// redrawn progress line only when both streams are terminals.
+// newConsole sets the console up for the streams: colour only on a terminal that allows it
+// (each stream decided on its own), a redrawn progress line only when both streams are
+// terminals.
 func newConsole(opts *Options) *console {
-	c := reports.NewConsole(opts.IO.ErrOut, reports.ColorScheme{Enabled: opts.IO.ColorEnabled()})
-	c.Live = opts.IO.LiveProgress() && !opts.Quiet
-	c.Verbose = opts.Verbose
-	return &console{w: opts.IO.ErrOut, quiet: opts.Quiet, rep: c}
+	p := reports.NewConsole(opts.IO.ErrOut, reports.ColorScheme{Enabled: opts.IO.ColorEnabled()})
+	p.Live = opts.IO.LiveProgress() && !opts.Quiet
+	p.Verbose = opts.Verbose
+	r := reports.NewConsole(opts.IO.Out, reports.ColorScheme{Enabled: opts.IO.OutColorEnabled() && opts.Format != formatJSON})
+	return &console{out: opts.IO.Out, quiet: opts.Quiet, format: opts.Format, progress: p, result: r}
 }
 
 // events are the runner callbacks that feed the console; elapsed time counts from now.
 func (c *console) events(now func() time.Time) runner.Events {
 	start := now()
 	progress := func(p runner.Progress) {
-		c.rep.Progress(p.Done, p.Total, p.Failed, now().Sub(start))
+		c.progress.Progress(p.Done, p.Total, p.Failed, now().Sub(start))
 	}
 	return runner.Events{
 		CaseStarted: func(_ reports.Case, p runner.Progress) { progress(p) },
 		CaseFinished: func(k reports.Case, p runner.Progress) {
 			if !c.quiet {
-				c.rep.CaseFinished(k)
+				c.progress.CaseFinished(k)
 			}
 			progress(p)
 		},
 	}
 }
 
-// summary prints the end of the run and returns the first console write error.
-func (c *console) summary(rep *reports.Report, paths []string) error {
-	if !c.quiet {
-		c.rep.Summary(rep, paths)
-		return c.rep.Err()
-	}
-	if err := c.rep.Err(); err != nil {
+// summary prints the end of the run on Out and returns the first console write error. The
+// certifiable decision is printed when it matters to the user (a bundle was written, or the
+// run was waived or merged) and is always in the JSON summary.
+func (c *console) summary(rep *reports.Report, paths []string, code cmdutil.ExitCode, showCertifiable bool) error {
+	c.progress.Finish()
+	if err := c.progress.Err(); err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(c.w, "verdict: %s\n", rep.Verdict); err != nil {
-		return fmt.Errorf("write console output: %w", err)
-	}
-	for _, p := range paths {
-		if _, err := fmt.Fprintf(c.w, "report: %s\n", p); err != nil {
-			return fmt.Errorf("write console output: %w", err)
+	switch {
+	case c.format == formatJSON:
+		return writeJSONSummary(c.out, rep, paths, code)
+	case c.quiet:
+		if err := writeQuiet(c.out, rep, paths); err != nil {
+			return err
 		}
+	default:
+		c.result.Summary(rep, paths)
+		if err := c.result.Err(); err != nil {
+			return err
+		}
+	}
+	if showCertifiable && rep.Eligibility != nil {
+		return certify.Write(c.out, *rep.Eligibility)
 	}
 	return nil
 }

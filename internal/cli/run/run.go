@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/chanconf/chanconf/internal/certify"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
 	"github.com/chanconf/chanconf/reports"
@@ -21,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// outDirLayout names the default report folder: chanconf-out/<UTC timestamp>/.
+// outDirLayout is the timestamp that starts a run ID (and so the default report folder).
 const outDirLayout = "20060102T150405Z"
 
 // Options are the inputs of `chanconf run`: dependencies first, then flag values.
@@ -40,8 +38,14 @@ type Options struct {
 	Target, Declaration string
 	// PackDir (--pack) loads the pack from a directory instead of the embedded one.
 	PackDir string
-	// OutDir (--out) receives the reports; default chanconf-out/<UTC timestamp>/.
+	// OutDir (--out) receives the reports; default chanconf-out/<run ID>/ (see newRunID). An
+	// --out holding files is refused unless Force (--force), which removes an earlier run's
+	// reports first.
 	OutDir string
+	Force  bool
+	// Format (--format) is how the end of the run is printed on Out: "text" (the summary; also
+	// "") or "json" (one object for scripts, see jsonSummary).
+	Format string
 	// LabelFilter, Focus and Profile select cases (see runner.Options); a filtered run is never
 	// CONFORMANT.
 	LabelFilter, Focus, Profile string
@@ -55,8 +59,8 @@ type Options struct {
 	// channel broken or slow; refused with --target.
 	ReferenceFaults  []string
 	ReferenceLatency time.Duration
-	// NoColor, Quiet and Verbose shape the console: Quiet prints only the verdict and the report
-	// paths, Verbose a line for every case.
+	// NoColor, Quiet and Verbose shape the console: Quiet prints only the verdict, the cases that
+	// did not pass with their clauses and the report paths, Verbose a line for every case.
 	NoColor, Quiet, Verbose bool
 
 	// Bundle (--bundle) also writes bundle.zip, the certification evidence (internal/bundle).
@@ -111,7 +115,9 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 	fl.StringVar(&opts.Target, "target", "", "base URL of the channel to test (needs --declaration; env "+cmdutil.EnvTarget+")")
 	fl.StringVar(&opts.Declaration, "declaration", "", "the channel's declaration file (needs --target; env "+cmdutil.EnvDeclaration+")")
 	fl.StringVar(&opts.PackDir, "pack", "", "load the spec pack from `DIR` instead of the embedded one")
-	fl.StringVar(&opts.OutDir, "out", "", "write the reports into `DIR` (default chanconf-out/<UTC timestamp>/)")
+	fl.StringVar(&opts.OutDir, "out", "", "write the reports into `DIR` (default chanconf-out/<UTC timestamp>-<random>/); it must be empty or new")
+	fl.BoolVar(&opts.Force, "force", false, "with --out: remove the reports of an earlier run from DIR first (refused if DIR holds anything else)")
+	fl.StringVar(&opts.Format, "format", formatText, "how the end of the run is printed on stdout: text or json (one summary object for scripts)")
 	fl.StringVar(&opts.LabelFilter, "label-filter", "", "select cases by label (ginkgo label-filter syntax over IDs, clauses, level, suite, area, profile, serial, labels)")
 	fl.StringVar(&opts.Focus, "focus", "", "select cases whose ID matches this regular expression")
 	fl.StringVar(&opts.Profile, "profile", "", "run only the cases of this profile (rest or graphql)")
@@ -122,7 +128,7 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 	fl.StringArrayVar(&opts.ReferenceFaults, "reference-fault", nil, "start the reference channel with this fault `NAME` (repeatable; see 'chanconf faults')")
 	fl.DurationVar(&opts.ReferenceLatency, "reference-latency", 0, "latency the reference channel adds to every response")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the console")
-	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the verdict and the report paths")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the verdict, the cases that did not pass with their clauses, and the report paths")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print a line for every case, passes included")
 	fl.BoolVar(&opts.Bundle, "bundle", false, "also write bundle.zip: reports, redacted declaration, pack and tool identity, signed manifest")
 	fl.BoolVar(&opts.Certify, "certify", false, "certifying run: full pack, no filters, waivers or reference faults; writes a signed bundle (needs --sign-key)")
@@ -145,6 +151,10 @@ func validate(opts *Options) error {
 		return cmdutil.Usagef("--concurrency must be at least 1, got %d", opts.Concurrency)
 	case opts.Quiet && opts.Verbose:
 		return cmdutil.Usagef("--quiet and --verbose exclude each other")
+	case opts.Format != "" && opts.Format != formatText && opts.Format != formatJSON:
+		return cmdutil.Usagef("--format must be %s or %s, got %q", formatText, formatJSON, opts.Format)
+	case opts.Force && opts.OutDir == "":
+		return cmdutil.Usagef("--force applies to --out DIR only: the default folder is always new")
 	case opts.RequestTimeout < 0 || opts.CaseTimeout < 0 || opts.ReferenceLatency < 0:
 		return cmdutil.Usagef("timeouts and latency must not be negative")
 	}
@@ -177,8 +187,12 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	if _, err := runner.Preview(selection); err != nil {
-		return runnerError(err)
+	if err := checkSelection(selection); err != nil {
+		return err
+	}
+	runID, err := newRunID(opts.Now())
+	if err != nil {
+		return err
 	}
 	t, err := openTarget(ctx, opts)
 	if err != nil {
@@ -188,17 +202,43 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := x.checkBaseChannel(opts.RerunFailed, t.Declaration.ChannelNo); err != nil {
 		return err
 	}
-	outDir, err := prepareOutDir(opts)
+	outDir, err := prepareOutDir(opts, runID)
 	if err != nil {
 		return err
 	}
-	return execute(ctx, opts, pack, t, selection, outDir, x)
+	return execute(ctx, opts, pack, t, selection, runOut{id: runID, dir: outDir}, x)
+}
+
+// runOut names one run: its ID and the folder its reports go to.
+type runOut struct{ id, dir string }
+
+// checkSelection refuses a bad filter, and a filter that selects no case, as usage errors
+// naming it: a typo in --label-filter must not look like a run that found nothing wrong.
+func checkSelection(sel runner.Options) error {
+	selected, err := runner.Preview(sel)
+	if err != nil {
+		return runnerError(err)
+	}
+	if len(selected) > 0 {
+		return nil
+	}
+	var given []string
+	for _, kv := range [][2]string{{"--label-filter", sel.LabelFilter}, {"--focus", sel.Focus}, {"--profile", sel.Profile}} {
+		if kv[1] != "" {
+			given = append(given, kv[0]+" "+shellQuote(kv[1]))
+		}
+	}
+	if len(given) == 0 {
+		return cmdutil.Usagef("the pack %s has no case to run", sel.Pack.Manifest.Name)
+	}
+	return cmdutil.Usagef("%s matched no case of pack %s %s (%d cases; see 'chanconf list' with the same flags)",
+		strings.Join(given, " with "), sel.Pack.Manifest.Name, sel.Pack.Manifest.Version, len(sel.Pack.Cases))
 }
 
 // execute runs the selected cases against the open target, writes the reports and reports the
 // verdict.
-func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, outDir string, x *extras) error {
-	caseRunner, err := newCaseRunner(opts, pack, t, sel.Seed)
+func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, sel runner.Options, out runOut, x *extras) error {
+	caseRunner, err := newCaseRunner(opts, pack, t, sel.Seed, out.id)
 	if err != nil {
 		return err
 	}
@@ -221,32 +261,28 @@ func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, se
 	if err != nil {
 		return err
 	}
-	paths, err := writeReports(outDir, rep)
+	paths, err := writeReports(out.dir, rep)
 	if err != nil {
 		return err
 	}
 	if opts.wantsBundle() {
-		p, err := x.writeBundle(outDir, opts, rep, t.Declaration, pack)
+		p, err := x.writeBundle(out.dir, opts, rep, t.Declaration, pack)
 		if err != nil {
 			return err
 		}
 		paths = append(paths, p)
 	}
-	if err := con.summary(rep, paths); err != nil {
+	code := cmdutil.ExitForReport(rep)
+	if err := con.summary(rep, paths, code, opts.wantsBundle() || x.base != nil || x.waivers != nil); err != nil {
 		return err
-	}
-	if opts.wantsBundle() || x.base != nil || x.waivers != nil {
-		if err := certify.Write(opts.IO.ErrOut, *rep.Eligibility); err != nil {
-			return err
-		}
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		return fmt.Errorf("run: %w (the report was written)", runErr)
 	}
-	if rep.Verdict == reports.Conformant {
+	if code == cmdutil.ExitConformant {
 		return nil
 	}
-	return &cmdutil.VerdictError{Verdict: rep.Verdict, Code: cmdutil.ExitFor(rep.Verdict)}
+	return &cmdutil.VerdictError{Verdict: rep.Verdict, Code: code}
 }
 
 // runnerError classifies an error of the runner: a bad filter is the user's input (exit 2).
@@ -256,17 +292,4 @@ func runnerError(err error) error {
 		return &cmdutil.UsageError{Err: err}
 	}
 	return fmt.Errorf("run: %w", err)
-}
-
-// prepareOutDir creates the report folder before anything runs, so that a run is never lost to
-// an unwritable --out at the end.
-func prepareOutDir(opts *Options) (string, error) {
-	dir := opts.OutDir
-	if dir == "" {
-		dir = filepath.Join("chanconf-out", opts.Now().UTC().Format(outDirLayout))
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", cmdutil.Usagef("--out: %w", err)
-	}
-	return dir, nil
 }

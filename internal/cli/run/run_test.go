@@ -100,47 +100,82 @@ func TestRunRun(t *testing.T) {
 		name     string
 		change   func(*Options)
 		wantCode cmdutil.ExitCode
-		wantErr  []string // lines ErrOut must contain
-		exact    bool     // ErrOut must be exactly wantErr
+		wantOut  []string // lines stdout must contain (results)
+		wantErr  []string // lines stderr must contain (progress, diagnostics)
+		exact    bool     // stdout must be exactly wantOut and stderr empty
 	}{
 		{name: "conformant, quiet", change: func(o *Options) { o.Quiet = true }, wantCode: cmdutil.ExitConformant,
-			wantErr: []string{"verdict: CONFORMANT", "report: OUT/report.json", "report: OUT/junit.xml", "report: OUT/report.html",
+			wantOut: []string{"verdict: CONFORMANT", "report: OUT/report.json", "report: OUT/junit.xml", "report: OUT/report.html",
 				"report: OUT/evidence.har", "report: OUT/findings.sarif"}, exact: true},
+		// Issue 12 finding 7: --quiet names the failing cases with their clauses, on stdout.
+		{name: "fault, quiet", change: func(o *Options) { o.ReferenceFaults = []string{"cache-control-missing"}; o.Quiet = true },
+			wantCode: cmdutil.ExitNonconformant,
+			wantOut: []string{"verdict: NONCONFORMANT", "FAIL FUN-HLT-901 (CAI-13.1)", "FAIL FUN-SES-901 (CAI-4.1)", "FAIL SEC-HDR-901 (CAI-11.2)",
+				"report: OUT/report.json", "report: OUT/junit.xml", "report: OUT/report.html", "report: OUT/evidence.har", "report: OUT/findings.sarif"},
+			exact: true},
+		// Issue 12 finding 7: the summary and verdict on stdout, the per-case lines on stderr.
 		{name: "fault, summary", change: func(o *Options) { o.ReferenceFaults = []string{"cache-control-missing"} },
 			wantCode: cmdutil.ExitNonconformant,
-			wantErr: []string{"SEC-HDR-901\tFAIL\t", "FAIL SEC-HDR-901  Responses forbid caching", "  clauses: CAI-11.2 (MUST)",
+			wantErr:  []string{"SEC-HDR-901\tFAIL\t"},
+			wantOut: []string{"FAIL SEC-HDR-901  Responses forbid caching", "  clauses: CAI-11.2 (MUST)",
 				"verdict: NONCONFORMANT", "report: OUT/findings.sarif"}},
-		{name: "filtered run is incomplete", change: func(o *Options) { o.Focus = "^FUN-HLT-901$"; o.Quiet = true },
-			wantCode: cmdutil.ExitIncomplete, wantErr: []string{"verdict: INCOMPLETE"}},
+		// Issue 12 finding 5: a filtered run that found nothing wrong is "partial" (5), not 3.
+		{name: "filtered run that passed is partial", change: func(o *Options) { o.Focus = "^FUN-HLT-901$"; o.Quiet = true },
+			wantCode: cmdutil.ExitPartial, wantOut: []string{"verdict: INCOMPLETE"}},
+		{name: "filtered run that failed is nonconformant", change: func(o *Options) {
+			o.Focus, o.ReferenceFaults = "^SEC-HDR-901$", []string{"cache-control-missing"}
+		}, wantCode: cmdutil.ExitNonconformant},
+		{name: "filtered run against a dead target is incomplete", change: func(o *Options) {
+			o.LabelFilter = "health"
+			o.Target, o.Declaration = "https://"+clitest.ClosedAddr(t)+"/cai/v1", referenceDeclaration(t)
+		}, wantCode: cmdutil.ExitIncomplete},
+		// Issue 12 finding 5: a filter matching nothing is a usage error naming it.
+		{name: "label filter matching nothing", change: func(o *Options) { o.LabelFilter = "no-such-label" }, wantCode: cmdutil.ExitUsage,
+			wantErr: []string{"--label-filter no-such-label matched no case of pack chanconf-e2e"}},
+		{name: "focus matching nothing", change: func(o *Options) { o.Focus = "^FUN-NOPE" }, wantCode: cmdutil.ExitUsage,
+			wantErr: []string{"--focus '^FUN-NOPE' matched no case"}},
+		{name: "json summary", change: func(o *Options) { o.ReferenceFaults = []string{"cache-control-missing"}; o.Format = formatJSON },
+			wantCode: cmdutil.ExitNonconformant, wantOut: []string{`"verdict": "NONCONFORMANT"`, `"exitCode": 1`}},
 		{name: "broken pack", change: func(o *Options) { o.PackDir = clitest.BrokenPack(t) }, wantCode: cmdutil.ExitUsage,
 			wantErr: []string{"FUN-BRK-901: clauses[1]: unknown clause"}},
 		{name: "bad label filter", change: func(o *Options) { o.LabelFilter = "((" }, wantCode: cmdutil.ExitUsage},
 		{name: "unknown profile", change: func(o *Options) { o.Profile = "soap" }, wantCode: cmdutil.ExitUsage},
+		{name: "bad format", change: func(o *Options) { o.Format = "xml" }, wantCode: cmdutil.ExitUsage, wantErr: []string{"--format must be text or json"}},
 		{name: "missing declaration", change: func(o *Options) { o.Target = "https://127.0.0.1:1/cai/v1"; o.Declaration = "/no/such.yaml" },
 			wantCode: cmdutil.ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts, out, stderr := testOptions(t)
+			opts, stdout, stderr := testOptions(t)
 			tt.change(opts)
 			err := Run(t.Context(), opts)
 			if got := cmdutil.Classify(err); got != tt.wantCode {
-				t.Fatalf("exit %d (%v), want %d", got, err, tt.wantCode)
+				t.Fatalf("exit %d (%v), want %d\n%s", got, err, tt.wantCode, stderr)
 			}
-			errOut := strings.ReplaceAll(stderr.String(), opts.OutDir, "OUT")
+			errOut := strings.ReplaceAll(stderr.String()+errText(err), opts.OutDir, "OUT")
+			out := strings.ReplaceAll(stdout.String(), opts.OutDir, "OUT")
 			for _, want := range tt.wantErr {
 				if !strings.Contains(errOut, want) {
 					t.Errorf("stderr lacks %q:\n%s", want, errOut)
 				}
 			}
-			if tt.exact && errOut != strings.Join(tt.wantErr, "\n")+"\n" {
-				t.Errorf("quiet stderr is\n%s\nwant only the verdict and the paths", errOut)
+			for _, want := range tt.wantOut {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
 			}
-			if out.Len() != 0 {
-				t.Errorf("run wrote to stdout: %q", out)
+			if tt.exact && (out != strings.Join(tt.wantOut, "\n")+"\n" || stderr.Len() != 0) {
+				t.Errorf("quiet stdout is\n%s\nstderr\n%s\nwant only the verdict, failing cases and paths on stdout", out, stderr)
 			}
 		})
 	}
+}
+
+// referenceDeclaration writes the declaration of a reference channel and returns its path.
+func referenceDeclaration(t *testing.T) string {
+	t.Helper()
+	_, decl := clitest.Reference(t, refchannel.Options{})
+	return decl
 }
 
 func TestRunRunDefaultOutDir(t *testing.T) {
@@ -151,8 +186,64 @@ func TestRunRunDefaultOutDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	found, err := filepath.Glob(filepath.Join("chanconf-out", "*", "report.json"))
-	if err != nil || len(found) != 1 || !regexp.MustCompile(`^chanconf-out/\d{8}T\d{6}Z/report\.json$`).MatchString(filepath.ToSlash(found[0])) {
-		t.Fatalf("reports %v (%v), want one chanconf-out/<UTC timestamp>/report.json", found, err)
+	if err != nil || len(found) != 1 || !regexp.MustCompile(`^chanconf-out/\d{8}T\d{6}Z-[0-9a-f]{8}/report\.json$`).MatchString(filepath.ToSlash(found[0])) {
+		t.Fatalf("reports %v (%v), want one chanconf-out/<UTC timestamp>-<8 hex>/report.json", found, err)
+	}
+	// Issue 12 finding 1: three runs in the same second wrote one folder. Now each run has its
+	// own ID, and a folder that exists already is never reused.
+	frozen := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	seen := map[string]bool{}
+	for range 3 {
+		id, err := newRunID(frozen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, err := prepareOutDir(&Options{}, id)
+		if err != nil || seen[dir] || !strings.HasPrefix(dir, filepath.Join("chanconf-out", "20260102T030405Z-")) {
+			t.Fatalf("run %s: folder %s (%v), seen %v", id, dir, err, seen)
+		}
+		seen[dir] = true
+		if _, err := prepareOutDir(&Options{}, id); cmdutil.Classify(err) != cmdutil.ExitUsage {
+			t.Errorf("a default folder that exists was reused: %v", err)
+		}
+	}
+}
+
+// TestRunOutFolderReuse: issue 12 finding 1, an --out reused left an old CONFORMANT bundle.zip
+// beside a new NONCONFORMANT report.json. A non-empty --out is refused; --force empties it, and
+// only when everything in it is a chanconf report.
+func TestRunOutFolderReuse(t *testing.T) {
+	opts, _, _ := testOptions(t)
+	opts.Quiet, opts.Bundle = true, true
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatal(err)
+	}
+	opts.Bundle = false
+	err := Run(t.Context(), opts)
+	if cmdutil.Classify(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "is not empty (bundle.zip, evidence.har,") ||
+		!strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a reused --out: %v, want a usage error naming its files and --force", err)
+	}
+	opts.Force = true
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(opts.OutDir, bundleFile)); err == nil {
+		t.Error("--force left the earlier run's bundle.zip beside the new reports")
+	}
+	precious := filepath.Join(opts.OutDir, "notes.txt")
+	if err := os.WriteFile(precious, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = Run(t.Context(), opts)
+	if cmdutil.Classify(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "it holds notes.txt, which chanconf does not write") {
+		t.Fatalf("--force on a folder with a foreign file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(opts.OutDir, "report.json")); err != nil {
+		t.Errorf("a refused --force removed reports: %v", err)
+	}
+	if _, err := os.Stat(precious); err != nil {
+		t.Errorf("a refused --force removed a foreign file: %v", err)
 	}
 }
 

@@ -130,7 +130,7 @@ type caseRunner struct {
 
 // newCaseRunner builds the engine executor for the target, or, when the pre-flight failed, a
 // runner that makes every case ERROR with the reason without touching the network.
-func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64) (*caseRunner, error) {
+func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64, runID string) (*caseRunner, error) {
 	if t.unreachable != nil {
 		return &caseRunner{runner: &unreachableRunner{reason: t.unreachable, now: opts.Now}, close: func() {}}, nil
 	}
@@ -140,7 +140,7 @@ func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64) (*cas
 		BaseURL:        t.BaseURL,
 		TLS:            t.TLS,
 		Profiles:       t.Declaration.Profiles,
-		RunID:          fmt.Sprintf("chanconf-%s-%d", opts.Now().UTC().Format(outDirLayout), seed),
+		RunID:          "chanconf-" + runID,
 		Seed:           seed,
 		RequestTimeout: opts.RequestTimeout,
 		Probes:         cmdutil.Probes(t.Platform),

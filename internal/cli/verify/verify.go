@@ -123,8 +123,15 @@ func check(opts *Options) (*outcome, error) {
 		policy = *p
 	}
 	o := &outcome{Signer: pub.Fingerprint()}
+	evidence := certify.UnsignedBundle
+	if _, signed := b.File(bundle.FileSignature); signed {
+		evidence = certify.SignedBundle
+	}
 	var reasons []string
 	for _, p := range b.Verify(pub) {
+		if evidence == certify.UnsignedBundle && p.File == bundle.FileSignature {
+			continue // a missing signature is said by Evaluate, in the words `run` uses
+		}
 		reasons = append(reasons, p.String())
 	}
 	rep, err := b.Report()
@@ -140,7 +147,7 @@ func check(opts *Options) (*outcome, error) {
 	if note != "" {
 		o.Notes = append(o.Notes, note)
 	}
-	e := certify.Evaluate(certify.Input{Report: rep, Cases: cases, Policy: policy})
+	e := certify.Evaluate(certify.Input{Report: rep, Cases: cases, Policy: policy, Evidence: evidence})
 	o.Eligibility = reports.Eligibility{Certifiable: len(reasons) == 0 && e.Certifiable, Reasons: append(reasons, e.Reasons...)}
 	return o, nil
 }

@@ -87,7 +87,7 @@ func (f *fixture) run(t *testing.T, focus string, faults ...string) bundle.Input
 func (f *fixture) write(t *testing.T, name string, in bundle.Input) string {
 	t.Helper()
 	e := certify.Evaluate(certify.Input{Report: in.Report, Cases: certify.CaseRefs(f.pack),
-		Policy: certify.DefaultPolicy(in.Report.Pack)})
+		Policy: certify.DefaultPolicy(in.Report.Pack), Evidence: certify.SignedBundle})
 	in.Report.Eligibility = &e
 	data, err := bundle.Build(in, f.key)
 	if err != nil {
