@@ -63,7 +63,7 @@ func (j *judgement) consider(c Case) {
 	case c.State == Fail:
 		j.failed = append(j.failed, who+" failed")
 	case c.State == Skip:
-		if j.profileDeclared(c.Profile) {
+		if j.profileDeclared(c.Profile) && !c.NotApplicable {
 			j.notRun = append(j.notRun, who+" was skipped: "+orDash(firstLine(c.Message)))
 		}
 	default:

@@ -51,6 +51,8 @@ func TestJudge(t *testing.T) {
 		{name: "declared profile skip makes incomplete", cases: Cases{pass, mk("B", "MUST", "rest", Skip, "needs level2")},
 			want: Incomplete, reasons: []string{"B (CAI-B) was skipped: needs level2"}},
 		{name: "skip of profile any counts", cases: Cases{pass, mk("B", "MUST", "any", Skip, "x")}, want: Incomplete},
+		{name: "not-applicable skip does not count", cases: Cases{pass, notApplicable(mk("B", "MUST", "any", Skip, "not applicable: level2: false"))},
+			want: Conformant, notReasons: []string{"B (CAI-B) was skipped"}},
 		{name: "SHOULD warn and skip do not matter",
 			cases: Cases{pass, mk("W", "SHOULD", "rest", Warn, ""), mk("S", "SHOULD", "rest", Skip, "")}, want: Conformant,
 			reasons: []string{"1 SHOULD cases did not pass (no effect on the verdict): W"}},
@@ -127,4 +129,10 @@ func TestJudgeSample(t *testing.T) {
 	if !slices.Equal(r.Reasons, want) {
 		t.Errorf("reasons:\n got %q\nwant %q", r.Reasons, want)
 	}
+}
+
+// notApplicable marks c as skipped because its rule does not apply to the channel.
+func notApplicable(c Case) Case {
+	c.NotApplicable = true
+	return c
 }

@@ -121,6 +121,10 @@ type Case struct {
 	DurationMs int64  `json:"durationMs"`
 	// Message explains a non-PASS state: what was expected, what came back, which clause.
 	Message string `json:"message"`
+	// NotApplicable marks a SKIP because the case's rule does not apply to this channel (an
+	// optional capability it did not declare, TLS 1.2 suites when it refuses TLS 1.2); such
+	// a SKIP never makes the verdict INCOMPLETE.
+	NotApplicable bool `json:"notApplicable,omitempty"`
 	// Checks lists every check that actually ran, so a PASS is explainable.
 	Checks []Check `json:"checks"`
 	// Evidence lists the IDs of the exchanges of this case (see Exchanges / evidence.har).

@@ -155,6 +155,7 @@ func (li *linter) clauseCatalogue() {
 		if !validSuite(cl.Suite) {
 			li.merr(field+".suite", "suite %q is not functional or security", cl.Suite)
 		}
+		li.clauseProfiles(cl, field)
 	}
 }
 
@@ -174,35 +175,60 @@ func (li *linter) duplicate(seen map[string]*caseSource, cs *caseSource) {
 	li.c.addf(first.pos["id"], id, "id", "duplicate case ID (also at %s)", at(cs.pos["id"]))
 }
 
-// coverage reports every MUST clause that no case of its own suite traces.
+// coverage reports every MUST clause that, on one of the profiles it applies to, no case of its
+// own suite traces and runs: a case of that profile or of any profile. A certificate covers
+// exactly the declared profiles, so a clause tested over REST only would be certified untested
+// for a GraphQL-only channel.
 func (li *linter) coverage() {
-	covered := map[string]bool{}
+	covered := map[string]map[string]bool{} // clause -> profiles with a case
 	for _, cs := range li.l.cases {
 		for _, id := range cs.c.Clauses {
-			if cl := li.clauses[id]; cl != nil && cl.Suite == cs.c.Suite {
-				covered[id] = true
+			cl := li.clauses[id]
+			if cl == nil || cl.Suite != cs.c.Suite {
+				continue
+			}
+			if covered[id] == nil {
+				covered[id] = map[string]bool{}
+			}
+			covered[id][cs.c.Profile] = true
+		}
+	}
+	for i := range li.m.Clauses {
+		cl := &li.m.Clauses[i]
+		if cl.Level != MUST || cl.ID == "" || li.clauses[cl.ID] != cl {
+			continue
+		}
+		field := "clauses[" + strconv.Itoa(i) + "]"
+		if len(covered[cl.ID]) == 0 {
+			li.c.add(cl.Pos, "", field, &CoverageError{Clause: cl.ID, Level: cl.Level, Suite: cl.Suite})
+			continue
+		}
+		for _, p := range cl.AppliesTo(li.m.Profiles) {
+			if len(cl.Profiles) > 0 && !covered[cl.ID][p] && !covered[cl.ID][AnyProfile] {
+				li.c.add(cl.Pos, "", field, &CoverageError{Clause: cl.ID, Level: cl.Level, Suite: cl.Suite, Profile: p})
 			}
 		}
 	}
-	for i, cl := range li.m.Clauses {
-		if cl.Level == MUST && cl.ID != "" && !covered[cl.ID] && li.clauses[cl.ID] == &li.m.Clauses[i] {
-			li.c.add(cl.Pos, "", "clauses["+strconv.Itoa(i)+"]",
-				&CoverageError{Clause: cl.ID, Level: cl.Level, Suite: cl.Suite})
-		}
-	}
 }
 
-// CoverageError says that a MUST clause of the catalogue is traced by no case of its suite: the
-// pack cannot certify that clause. Callers single it out with errors.As (a pack under
+// CoverageError says that a MUST clause of the catalogue is traced by no case of its suite, or
+// by none that runs on one of the profiles the clause applies to (Profile): the pack cannot
+// certify that clause (on that profile). Callers single it out with errors.As (a pack under
 // construction may accept these while refusing every other problem).
 type CoverageError struct {
-	Clause string
-	Level  Level
-	Suite  Suite
+	Clause  string
+	Level   Level
+	Suite   Suite
+	Profile string // "" when no case traces the clause at all
 }
 
-// Error reads like "CAI-4.2 (MUST, functional) has no case".
+// Error reads like "CAI-4.2 (MUST, functional) has no case" or "... has no case on profile
+// graphql (a case of profile graphql or any)".
 func (e *CoverageError) Error() string {
+	if e.Profile != "" {
+		return fmt.Sprintf("%s (%s, %s) has no case on profile %s (a case of profile %s or %s)",
+			e.Clause, e.Level, e.Suite, e.Profile, e.Profile, AnyProfile)
+	}
 	return fmt.Sprintf("%s (%s, %s) has no case", e.Clause, e.Level, e.Suite)
 }
 

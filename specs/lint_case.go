@@ -55,6 +55,7 @@ func (cl *caseLinter) run() {
 	cl.clauses()
 	cl.security()
 	cl.personaNames()
+	cl.when()
 	if cl.c.Timeout < 0 {
 		cl.errf("timeout", "negative timeout")
 	}

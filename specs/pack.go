@@ -105,7 +105,29 @@ type Clause struct {
 	Title string `yaml:"title"`
 	Level Level  `yaml:"level"`
 	Suite Suite  `yaml:"suite"`
-	Pos   Pos    `yaml:"-"`
+	// Profiles are the manifest profiles the clause applies to; empty means every profile. A
+	// certificate covers exactly the declared profiles, so lint requires a MUST clause to be
+	// traced, for each of these profiles, by a case that runs on it (its profile or any).
+	Profiles []string `yaml:"profiles"`
+	Pos      Pos      `yaml:"-"`
+}
+
+// AppliesTo returns the profiles the clause applies to: its own list, or all of profiles.
+func (c *Clause) AppliesTo(profiles []string) []string {
+	if len(c.Profiles) > 0 {
+		return c.Profiles
+	}
+	return profiles
+}
+
+// Condition makes a case depend on what the channel declared (an optional capability such as
+// level-2 cards): Expr is a template over the declaration data only (.d) that must render
+// "true" or "false"; on "false" the case is not applicable and is SKIPped with Reason, which
+// does not keep a run from being CONFORMANT.
+type Condition struct {
+	Expr   string `yaml:"expr"`
+	Reason string `yaml:"reason"`
+	Pos    Pos    `yaml:"-"`
 }
 
 // Case is one test case: an ID that never changes meaning, the clauses it checks, and its steps.
@@ -132,6 +154,9 @@ type Case struct {
 	CWE   string `yaml:"cwe"`
 	// Personas the case needs; each gets a fresh, unique citizen per run of the case.
 	Personas []string `yaml:"personas"`
+	// When, if set, runs the case only on channels whose declaration satisfies it; otherwise
+	// the case is SKIPped as not applicable, with the condition's reason.
+	When *Condition `yaml:"when"`
 	// Timeout bounds the whole case (default: the runner's DefaultCaseTimeout, 60 s).
 	Timeout Duration `yaml:"timeout"`
 	Steps   []Step   `yaml:"steps"`

@@ -263,20 +263,23 @@ func (p *prober) health(ctx context.Context) Check {
 	return Check{Status: OK, Detail: fmt.Sprintf("GET %s answered 200 {\"status\":\"UP\"}", u.Redacted())}
 }
 
-// clock compares the channel's Date header with chanconf's clock.
+// clock compares the channel's Date header with chanconf's clock. A Date that is missing or not
+// an HTTP date breaks CAI-11.6, which the pack's case judges (one FAIL): the skew then cannot be
+// measured, and that is a warning naming the clause, never an environment problem that would
+// make every case ERROR.
 func (p *prober) clock(context.Context) Check {
 	const ntp = "synchronise both clocks with NTP: the sandbox must be within 1 s of true time (STANDARD.md section 14) and timestamps more than 300 s off are refused (CAI-2.3)"
 	switch {
 	case !p.answered:
 		return Check{Status: Skipped, Detail: "needs a response from the health check"}
 	case p.date == "":
-		return Check{Status: Problem, Detail: "the channel's responses carry no Date header, so clock skew cannot be measured",
-			Hint: "send a Date header (RFC 9110 section 6.6.1) on every response, and " + ntp}
+		return Check{Status: Problem, Detail: "the channel's responses carry no Date header, so clock skew cannot be measured (clock check skipped)",
+			Hint: "send a Date header (CAI-11.6, RFC 9110 section 6.6.1) on every response, and " + ntp, Clauses: []string{"CAI-11.6"}}
 	}
 	date, err := http.ParseTime(p.date)
 	if err != nil {
-		return Check{Status: Problem, Detail: fmt.Sprintf("Date header %q is not an HTTP date", p.date),
-			Hint: "send Date in the IMF-fixdate form, e.g. Sun, 06 Nov 1994 08:49:37 GMT"}
+		return Check{Status: Problem, Detail: fmt.Sprintf("Date header %q is not an HTTP date, so clock skew cannot be measured (clock check skipped)", p.date),
+			Hint: "send Date in the IMF-fixdate form, e.g. Sun, 06 Nov 1994 08:49:37 GMT (CAI-11.6)", Clauses: []string{"CAI-11.6"}}
 	}
 	// Date has whole seconds: the channel's time was in [date, date+1s).
 	skew := p.local.Sub(date.Add(500 * time.Millisecond))

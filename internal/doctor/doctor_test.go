@@ -177,7 +177,7 @@ func TestBrokenSetups(t *testing.T) {
 			CheckClock, "apart (more than 5s)", "synchronise both clocks with NTP", ""},
 		{"no Date header", Options{Target: noDateURL, DeclarationPath: noDateDecl},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
-			CheckClock, "carry no Date header", "send a Date header", ""},
+			CheckClock, "carry no Date header", "send a Date header", "CAI-11.6"},
 		{"local clock ahead", Options{Target: srv.URL, DeclarationPath: decl, Config: Config{Now: func() time.Time { return time.Now().Add(time.Hour) }}},
 			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=PROBLEM",
 			CheckSigned, "TIMESTAMP_OUT_OF_WINDOW", "see the clock check", ""},

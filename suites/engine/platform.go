@@ -120,4 +120,8 @@ type Response struct {
 // ProbeResult is what a probe found.
 type ProbeResult struct {
 	Checks []reports.Check
+	// NotApplicable, when set, says why the rule the probe checks does not apply to this
+	// channel (TLS 1.2 suites on a channel that refuses TLS 1.2): unless a check failed, the
+	// case is SKIPped with this reason and does not keep the run from being CONFORMANT.
+	NotApplicable string
 }

@@ -47,6 +47,9 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 		r.environment(i, step, fmt.Errorf("probe %s: %w", step.Probe.Name, err))
 		return false
 	}
+	if res.NotApplicable != "" && r.notApplicable == "" {
+		r.notApplicable = fmt.Sprintf("not applicable: %s (step %d, probe %s)", res.NotApplicable, i+1, step.Probe.Name)
+	}
 	return true
 }
 

@@ -29,6 +29,10 @@ type CaseOutcome struct {
 	Evidence []string
 	Started  time.Time
 	Duration time.Duration
+	// NotApplicable marks a SKIP because the case's rule does not apply to this channel (its
+	// `when` condition is false for the declaration, or a probe found the rule inapplicable):
+	// such a SKIP does not make the verdict INCOMPLETE.
+	NotApplicable bool
 }
 
 // caseRun is the state of one execution of a case.
@@ -50,6 +54,9 @@ type caseRun struct {
 	pending []reports.Exchange // recorded, not yet redacted and published
 	steps   map[string]*stepResult
 	envErr  error // the first environment problem (makes the case ERROR)
+	// notApplicable is a probe's reason why the case's rule does not apply to this channel;
+	// the remaining steps do not run and, without a failed check, the case is SKIP.
+	notApplicable string
 }
 
 // stepResult is a step's last exchange: what its checks judge, and what later steps may refer
@@ -74,9 +81,18 @@ func (e *Executor) Run(ctx context.Context, c *specs.Case) CaseOutcome {
 		out.State, out.Message, out.Checks, out.Evidence = reports.Skip, reason, []reports.Check{}, []string{}
 		return out
 	}
+	if reason, applies, err := e.applies(c); err != nil || !applies {
+		out.State, out.Message, out.Checks, out.Evidence = reports.Skip, reason, []reports.Check{}, []string{}
+		out.NotApplicable = true
+		if err != nil {
+			out.State, out.Message, out.NotApplicable = reports.Error, err.Error(), false
+		}
+		return out
+	}
 	r := &caseRun{e: e, c: c, vars: map[string]any{}, steps: map[string]*stepResult{}}
 	r.execute(ctx)
 	out.State, out.Message = r.judge()
+	out.NotApplicable = out.State == reports.Skip
 	red := r.redactor()
 	for i := range r.checks {
 		red.check(&r.checks[i])
@@ -118,7 +134,7 @@ func (r *caseRun) execute(ctx context.Context) {
 	failed := false
 	for i := range r.c.Steps {
 		step := &r.c.Steps[i]
-		if failed && !step.Always {
+		if (failed || r.notApplicable != "") && !step.Always {
 			continue
 		}
 		if ctx.Err() != nil {
@@ -179,6 +195,9 @@ func (r *caseRun) judge() (reports.State, string) {
 	}
 	if r.envErr != nil {
 		return reports.Error, r.envErr.Error()
+	}
+	if r.notApplicable != "" {
+		return reports.Skip, r.notApplicable
 	}
 	return reports.Pass, ""
 }

@@ -24,10 +24,12 @@ func TestTLSVersions(t *testing.T) {
 		{name: "accepts TLS 1.1 only among the legacy versions",
 			cfg:  &tls.Config{MinVersion: tls.VersionTLS11, CipherSuites: slices.Concat(aeadSuites(), legacySuites())},
 			want: []string{"TLS 1.1 handshake refused"}},
-		{name: "no TLS 1.3", cfg: &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12},
-			want: []string{"TLS 1.3 handshake completes"}},
-		{name: "TLS 1.3 only", cfg: &tls.Config{MinVersion: tls.VersionTLS13},
-			want: []string{"TLS 1.2 handshake completes"}},
+		// CAI-1.1 "TLS 1.2 or 1.3" (erratum 1.0.1): either one alone conforms.
+		{name: "TLS 1.2 only", cfg: &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12}},
+		{name: "TLS 1.3 only", cfg: &tls.Config{MinVersion: tls.VersionTLS13}},
+		{name: "TLS 1.1 only",
+			cfg:  &tls.Config{MinVersion: tls.VersionTLS11, MaxVersion: tls.VersionTLS11, CipherSuites: legacySuites()},
+			want: []string{"TLS 1.1 handshake refused", "a TLS 1.2 or TLS 1.3 handshake completes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,8 +37,8 @@ func TestTLSVersions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Checks) != 4 {
-				t.Fatalf("got %d checks, want 4: %+v", len(res.Checks), res.Checks)
+			if len(res.Checks) != 5 {
+				t.Fatalf("got %d checks, want 5: %+v", len(res.Checks), res.Checks)
 			}
 			if got := failed(res.Checks); !slices.Equal(got, tt.want) {
 				t.Errorf("failed checks = %q, want %q\n%+v", got, tt.want, res.Checks)
@@ -54,9 +56,10 @@ func TestTLSCiphers(t *testing.T) {
 	ca := newCA(t, "ciphers CA")
 	ecdsaCert := ca.leaf(t, leafOptions{ips: loopback()})
 	tests := []struct {
-		name string
-		cfg  *tls.Config
-		want []string
+		name          string
+		cfg           *tls.Config
+		want          []string
+		notApplicable bool
 	}{
 		{name: "RSA certificate, AEAD suites only", cfg: &tls.Config{CipherSuites: aeadSuites()}},
 		{name: "ECDSA certificate, AEAD suites only", cfg: &tls.Config{Certificates: []tls.Certificate{ecdsaCert}, CipherSuites: aeadSuites()}},
@@ -77,6 +80,8 @@ func TestTLSCiphers(t *testing.T) {
 			cfg: &tls.Config{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA}},
 			want: []string{"TLS 1.2 handshake offering only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA refused",
 				"TLS 1.2 handshake offering the ECDHE AEAD suites completes with one of them"}},
+		// CAI-1.2 applies only with TLS 1.2: a TLS 1.3-only channel is not applicable (SKIP).
+		{name: "TLS 1.3 only", cfg: &tls.Config{MinVersion: tls.VersionTLS13}, notApplicable: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,8 +89,12 @@ func TestTLSCiphers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Checks) != len(forbiddenSuites())+1 {
-				t.Fatalf("got %d checks, want %d", len(res.Checks), len(forbiddenSuites())+1)
+			want := len(forbiddenSuites()) + 1
+			if tt.notApplicable {
+				want--
+			}
+			if len(res.Checks) != want || (res.NotApplicable != "") != tt.notApplicable {
+				t.Fatalf("got %d checks and not-applicable %q, want %d checks and not applicable %v", len(res.Checks), res.NotApplicable, want, tt.notApplicable)
 			}
 			if got := failed(res.Checks); !slices.Equal(got, tt.want) {
 				t.Errorf("failed checks = %q, want %q", got, tt.want)
@@ -116,7 +125,7 @@ func TestHandshakeEnvironment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"TLS 1.2 handshake completes", "TLS 1.3 handshake completes"}
+		want := []string{"a TLS 1.2 or TLS 1.3 handshake completes"}
 		if got := failed(res.Checks); !slices.Equal(got, want) {
 			t.Errorf("failed = %q, want %q", got, want)
 		}

@@ -42,7 +42,10 @@ func forbiddenSuites() []forbiddenSuite {
 }
 
 // tlsCiphers checks the TLS 1.2 suites: every forbidden suite offered alone must be refused, and
-// a handshake offering the ECDHE AEAD suites must complete with one of them.
+// a handshake offering the ECDHE AEAD suites must complete with one of them. A channel that
+// refuses TLS 1.2 altogether (TLS 1.3 only, allowed by CAI-1.1) makes CAI-1.2 not applicable:
+// every forbidden suite was refused and so was the AEAD handshake, and the probe says so
+// instead of failing.
 type tlsCiphers struct{}
 
 // Validate implements engine.Probe: the only parameter is `timeout`.
@@ -76,9 +79,16 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", NameTLSCiphers, err)
 	}
+	if r.refused != nil && !slices.ContainsFunc(res.Checks, failedCheck) {
+		res.NotApplicable = "the channel refuses TLS 1.2 (" + r.String() + "); CAI-1.2 applies only with TLS 1.2 and CAI-1.1 allows TLS 1.3 only"
+		return res, nil
+	}
 	res.Checks = append(res.Checks, aeadCheck(r))
 	return res, nil
 }
+
+// failedCheck reports whether c failed.
+func failedCheck(c reports.Check) bool { return c.Outcome == reports.Failed }
 
 // aeadCheck requires the handshake offering the allowed suites to complete with one of them.
 func aeadCheck(r handshakeResult) reports.Check {

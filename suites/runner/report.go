@@ -63,6 +63,7 @@ func (n *normalized) caseReport(c *specs.Case, o *Outcome) reports.Case {
 	}
 	if o != nil {
 		rc.State, rc.Message, rc.DurationMs = o.State, o.Message, o.Duration.Milliseconds()
+		rc.NotApplicable = o.NotApplicable
 		rc.Checks = append(rc.Checks, o.Checks...)
 		rc.Evidence = append(rc.Evidence, o.Evidence...)
 	}

@@ -146,7 +146,7 @@ func TestManifest(t *testing.T) {
 	m := loadManifest(t)
 	checks := []struct{ name, got, want string }{
 		{"name", m.Name, "essc-cai"},
-		{"version", m.Version, "1.0.0"},
+		{"version", m.Version, "1.0.1"},
 		{"platform", m.Platform, "essc"},
 		{"openapi", m.Contracts.OpenAPI, "openapi.yaml"},
 		{"graphql", m.Contracts.GraphQL, "schema.graphql"},
