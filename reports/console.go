@@ -101,6 +101,8 @@ type Console struct {
 	cs       ColorScheme
 	progress int // width of the progress line on screen, 0 when none
 	err      error
+	// causes are the ERROR causes already shown by CaseFinished: a cause is shown once.
+	causes map[string]bool
 }
 
 // NewConsole returns a console reporter writing to w with colour scheme cs. Set Live and Verbose
@@ -151,13 +153,25 @@ func (c *Console) Progress(done, total, failed int, elapsed time.Duration) {
 }
 
 // CaseFinished prints `ID<TAB>STATE<TAB>first line of the message` for a case that did not pass
-// (every case when Verbose). The format is stable: scripts may cut it.
+// (every case when Verbose). The format is stable: scripts may cut it. An ERROR whose cause
+// (CauseKey) was already shown is not repeated: a wrong port would otherwise print the same
+// refusal for every case; the summary counts the cases of each cause.
 func (c *Console) CaseFinished(k Case) {
 	if k.State == Pass && !c.Verbose {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if k.State == Error {
+		key, _ := CauseKey(k.Message)
+		if c.causes[key] {
+			return
+		}
+		if c.causes == nil {
+			c.causes = map[string]bool{}
+		}
+		c.causes[key] = true
+	}
 	c.clearProgress()
 	c.write(k.ID + "\t" + c.cs.paint(stateColor(k.State), k.State.String()) + "\t" + firstLine(k.Message) + "\n")
 }
@@ -210,23 +224,61 @@ func (c *Console) areaTable(r *Report) {
 	}
 }
 
-// failures prints each FAIL, ERROR, WARN and never-judged case (in that order, by ID) with what
-// explains it.
+// failures prints each FAIL and WARN and never-judged case (by ID) with what explains it,
+// and the ERROR cases grouped by cause: a cause of several cases is printed once, with their
+// number, its fix and their IDs.
 func (c *Console) failures(r *Report) {
 	for _, s := range []State{Fail, Error, Warn, Invalid} {
-		for _, k := range r.Cases.WithState(s) {
-			c.write("\n" + c.cs.paint(stateColor(s), s.String()) + " " + c.cs.paint(colorBold, k.ID) + "  " + k.Title + "\n")
-			c.write("  clauses: " + orDash(clauseList(k)) + " (" + orDash(k.Level) + ")\n")
-			if msg := firstLine(k.Message); msg != "" {
-				c.write("  " + msg + "\n")
-			}
-			for _, ch := range failedChecks(k) {
-				c.write("  - " + checkLine(ch) + "\n")
-			}
-			if k.Rerun != "" {
-				c.write("  rerun: " + k.Rerun + "\n")
-			}
+		if s == Error {
+			c.causeBlocks(r)
+			continue
 		}
+		for _, k := range r.Cases.WithState(s) {
+			c.caseBlock(k)
+		}
+	}
+}
+
+// consoleCauseIDs is how many case IDs the console names for a cause of several cases.
+const consoleCauseIDs = 8
+
+// causeBlocks prints the ERROR causes of r: a cause of one case as that case's block, a cause
+// of several once with their count, its fix and their IDs.
+func (c *Console) causeBlocks(r *Report) {
+	causes := r.Causes
+	if causes == nil {
+		causes = GroupCauses(r.Cases)
+	}
+	for _, g := range causes {
+		if g.Count == 1 {
+			for _, k := range r.Cases.WithState(Error) {
+				if k.ID == g.Cases[0] {
+					c.caseBlock(k)
+				}
+			}
+			continue
+		}
+		c.write(fmt.Sprintf("\n%s %s  %s\n", c.cs.paint(stateColor(Error), Error.String()),
+			c.cs.paint(colorBold, fmt.Sprintf("%d cases", g.Count)), g.Key))
+		if g.Fix != "" {
+			c.write("  fix: " + g.Fix + "\n")
+		}
+		c.write("  cases: " + idList(g.Cases, consoleCauseIDs) + "\n")
+	}
+}
+
+// caseBlock prints one case that did not pass: its clauses, message, failed checks and rerun.
+func (c *Console) caseBlock(k Case) {
+	c.write("\n" + c.cs.paint(stateColor(k.State), k.State.String()) + " " + c.cs.paint(colorBold, k.ID) + "  " + k.Title + "\n")
+	c.write("  clauses: " + orDash(clauseList(k)) + " (" + orDash(k.Level) + ")\n")
+	if msg := firstLine(k.Message); msg != "" {
+		c.write("  " + msg + "\n")
+	}
+	for _, ch := range failedChecks(k) {
+		c.write("  - " + checkLine(ch) + "\n")
+	}
+	if k.Rerun != "" {
+		c.write("  rerun: " + k.Rerun + "\n")
 	}
 }
 

@@ -142,11 +142,11 @@ func TestConsoleConcurrent(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			c.Progress(i, 8, 0, 0)
-			c.CaseFinished(Case{ID: "C", State: Error, Message: "x"})
+			c.CaseFinished(Case{ID: "C", State: Fail, Message: "x"})
 		})
 	}
 	wg.Wait()
-	if n := strings.Count(buf.String(), "C\tERROR\tx\n"); n != 8 {
+	if n := strings.Count(buf.String(), "C\tFAIL\tx\n"); n != 8 {
 		t.Errorf("%d case lines, want 8", n)
 	}
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,14 @@ func TestWriteHTMLContent(t *testing.T) {
 		name string
 		want string
 	}{
-		{"verdict big and coloured", `<span class="verdict nonconformant">NONCONFORMANT</span>`},
+		{"verdict big and coloured", `<div class="verdict nonconformant" id="verdict">NONCONFORMANT</div>`},
+		{"certifiable decision", `<b>Certifiable: no</b>`},
+		{"certifiable reasons", `<li>waivers were applied (waivers.yaml)</li>`},
+		{"failure linked from the top", `<a class="fail" href="#problem-FUN-SES-002" title="A session is bound to its device">FUN-SES-002</a>`},
+		{"cause linked from the top", `<a class="error" href="#cause-1">cause 1: 1 case</a>`},
+		{"cause with its fix", "Fix: nothing listens at that address"},
+		{"failure grouped by clause", `<div class="clause" id="clause-CAI-4.2">`},
+		{"evidence collapsible", `<details class="problem fail" id="problem-FUN-SES-002">`},
 		{"target", "https://127.0.0.1:8443 (channel CH0001, Test Bank)"},
 		{"pack digest", "essc-cai 1.0.0 <code>sha256:" + strings.Repeat("ab", 32) + "</code>"},
 		{"tool", "chanconf 1.2.3 (abc1234, go1.26.8)"},
@@ -29,14 +37,16 @@ func TestWriteHTMLContent(t *testing.T) {
 		{"filters", "waivers: waivers.yaml"},
 		{"times", "2026-03-01T08:00:00.123Z — 2026-03-01T08:00:12.468Z"},
 		{"area table", `<tr><td>functional/sessions</td><td class="n">2</td><td class="n">1</td>`},
-		{"clause table", `<tr><td>CAI-4.2</td><td class="n">1</td><td class="n">1</td>`},
+		{"clause matrix row of a failed clause", `<tr><td>CAI-4.2</td><td class="n">1</td><td class="n">1</td>`},
+		{"passed clause compact", `<span>CAI-4.1 1</span>`},
+		{"skipped clause compact", `<span class="skip">CAI-6.1 1</span>`},
 		{"failed check expected vs actual", "<td>status</td><td>[401]</td><td>200</td>"},
 		{"failed exchange request line", "GET https://127.0.0.1:8443/v1/cards?holder=me&amp;x=a%20b HTTP/1.1"},
 		{"failed exchange response", "HTTP/1.1 200 OK"},
 		{"exchange error", "no response: dial tcp 127.0.0.1:8443: connect: connection refused"},
 		{"escaped planted script", "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;"},
 		{"rerun", "chanconf run --focus &#39;^FUN-SES-002$&#39;"},
-		{"reasons", "<li>FUN-SES-002 (CAI-4.2) failed</li>"},
+		{"other reasons", "<li>1 failures waived by waivers.yaml: SEC-GQL-002</li>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,23 +73,51 @@ func TestWriteHTMLSafety(t *testing.T) {
 
 func TestWriteHTMLFailuresFirst(t *testing.T) {
 	out := writeHTML(t, sampleReport())
-	order := []string{`id="problem-FUN-SES-002"`, `id="problem-SEC-TOK-001"`, `id="problem-FUN-CRD-001"`,
-		`id="problem-SEC-HDR-003"`, `id="problem-SEC-GQL-002"`, "<h2>All cases</h2>"}
+	// The index links every problem from the top; then FAILs by clause (natural order), the
+	// environment problems, the warnings and waived failures by clause, the matrix, every case.
+	order := []string{`id="verdict"`, `id="certifiable"`, `href="#problem-SEC-TOK-001"`, `href="#problem-FUN-SES-002"`,
+		`href="#cause-1"`, `href="#problem-SEC-HDR-003"`, `href="#problem-SEC-GQL-002"`, `</header>`,
+		`id="problem-SEC-TOK-001"`, `id="problem-FUN-SES-002"`, `id="cause-1"`, `id="problem-FUN-CRD-001"`,
+		`id="problem-SEC-HDR-003"`, `id="problem-SEC-GQL-002"`, `id="matrix"`, "<h2>All cases</h2>", `id="run"`}
 	last := -1
 	for _, s := range order {
 		i := strings.Index(out, s)
-		if i < last {
-			t.Errorf("%s is out of order (at %d, previous at %d)", s, i, last)
+		if i < 0 || i < last {
+			t.Fatalf("%s is missing or out of order (at %d, previous at %d)", s, i, last)
 		}
 		last = i
 	}
 	if strings.Contains(out, `id="problem-FUN-SES-001"`) || strings.Contains(out, `id="problem-FUN-QR-009"`) {
 		t.Error("a PASS or SKIP case is listed among the failures")
 	}
+	if strings.Contains(out, "<tr><td>CAI-4.1</td>") {
+		t.Error("the matrix expands a clause that passed")
+	}
+	if strings.Contains(out, "<li>FUN-SES-002 (CAI-4.2) failed</li>") {
+		t.Error("the failed cases are listed twice at the top (reasons and index)")
+	}
 	// Only the exchange of the failed step is shown for FUN-SES-002.
-	problem := out[strings.Index(out, `id="problem-FUN-SES-002"`):strings.Index(out, `id="problem-SEC-TOK-001"`)]
+	problem := out[strings.Index(out, `id="problem-FUN-SES-002"`):strings.Index(out, `id="cause-1"`)]
 	if !strings.Contains(problem, "Exchange FUN-SES-002#2") || strings.Contains(problem, "Exchange FUN-SES-002#1") {
 		t.Error("the failures section should show the exchanges of the failed step only")
+	}
+}
+
+// TestWriteHTMLCauseOnce: 60 cases stopped by one refusal show its message once in the page,
+// not once per case.
+func TestWriteHTMLCauseOnce(t *testing.T) {
+	r := &Report{Target: Target{Profiles: []string{"rest"}}}
+	for i := range 60 {
+		r.Cases = append(r.Cases, Case{ID: fmt.Sprintf("FUN-X-%03d", i), Level: LevelMust, Profile: "rest", State: Error,
+			Clauses: []string{"CAI-1.1"}, Message: fmt.Sprintf("step %d: GET https://h:1/p%d: connect: connection refused", i%3+1, i)})
+	}
+	Judge(r)
+	out := writeHTML(t, r)
+	if n := strings.Count(out, "connection refused"); n > 4 {
+		t.Errorf("the page says connection refused %d times, want it in the cause (its key, its first case summary and message) and the verdict's reason", n)
+	}
+	if !strings.Contains(out, "cause 1: 60 cases") {
+		t.Error("the page lacks the cause with its count")
 	}
 }
 

@@ -30,7 +30,40 @@ func Judge(r *Report) {
 		j.consider(c)
 	}
 	j.interrupted = r.Interrupted
+	r.Causes = GroupCauses(r.Cases)
+	j.broken = append(causeReasons(r.Cases, r.Causes), j.broken...)
 	r.Verdict, r.Reasons = j.verdict(r.Filters)
+}
+
+// causeReasons states each cause of ERROR once: a cause of one case as "ID (clauses)
+// errored: message", a cause of several as "N cases errored (A, B and 7 more): cause (fix: ...)".
+func causeReasons(cases Cases, causes []Cause) []string {
+	var out []string
+	for _, g := range causes {
+		if g.Count == 1 {
+			for _, c := range cases {
+				if c.ID == g.Cases[0] && c.State == Error {
+					out = append(out, caseWho(c)+" errored: "+orDash(firstLine(c.Message)))
+					break
+				}
+			}
+			continue
+		}
+		reason := fmt.Sprintf("%d cases errored (%s): %s", g.Count, idList(g.Cases, 3), g.Key)
+		if g.Fix != "" {
+			reason += " (fix: " + g.Fix + ")"
+		}
+		out = append(out, reason)
+	}
+	return out
+}
+
+// idList names at most n IDs, "A, B, C and 7 more".
+func idList(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:n], ", "), len(ids)-n)
 }
 
 // judgement accumulates the causes found in a report's cases.
@@ -49,7 +82,7 @@ func (j *judgement) consider(c Case) {
 	who := caseWho(c)
 	switch {
 	case c.State == Error:
-		j.broken = append(j.broken, who+" errored: "+orDash(firstLine(c.Message)))
+		// stated once per cause by causeReasons
 	case c.State == Invalid:
 		j.broken = append(j.broken, who+" was never judged")
 	case c.State == Waived:

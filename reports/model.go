@@ -37,6 +37,10 @@ type Report struct {
 	Verdict Verdict  `json:"verdict"`
 	Reasons []string `json:"reasons,omitempty"`
 	Summary Summary  `json:"summary"`
+	// Causes groups the ERROR cases by normalised cause (Judge fills it), so that one problem of
+	// the environment is reported once with the number of cases it stopped. Absent when no case
+	// errored.
+	Causes []Cause `json:"causes,omitempty"`
 	// Eligibility is whether the run can back a certificate (internal/certify decides; `run`
 	// fills it, `verify` recomputes it). Absent in reports written before it was computed.
 	Eligibility *Eligibility `json:"eligibility,omitempty"`
