@@ -20,15 +20,21 @@ type Problem struct {
 func (p Problem) String() string { return p.File + ": " + p.Message }
 
 // Verify checks the bundle's integrity with pub: the signature of manifest.json, the size and
-// SHA-256 of every file it lists, that nothing else is in the zip, and that report.json,
+// SHA-256 of every file it lists, that nothing else is in the zip, that the zip itself is in
+// the canonical form chanconf writes (see checkCanonical), and that report.json,
 // pack-manifest.json and tool.json agree with each other. It returns every problem found
 // (none: the bundle is intact and signed by pub); a changed byte in any file yields a problem
-// naming that file.
+// naming that file, a changed byte of the zip's metadata a problem naming the zip.
 func (b *Bundle) Verify(pub *PublicKey) []Problem {
 	var out []Problem
+	if b.raw != nil {
+		if err := checkCanonical(b.raw); err != nil {
+			out = append(out, Problem{"bundle.zip", err.Error()})
+		}
+	}
 	mdata, ok := b.File(FileManifest)
 	if !ok {
-		return []Problem{{FileManifest, "missing: this is not a chanconf bundle, or it was stripped"}}
+		return append(out, Problem{FileManifest, "missing: this is not a chanconf bundle, or it was stripped"})
 	}
 	out = append(out, b.verifySignature(pub, mdata)...)
 	var m Manifest

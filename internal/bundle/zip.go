@@ -43,9 +43,7 @@ func writeZip(w io.Writer, files []File, key *SigningKey, mod time.Time) error {
 	date, clock := msDosTime(mod)
 	zw := zip.NewWriter(w)
 	for _, f := range all {
-		h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, ModifiedDate: date, ModifiedTime: clock}
-		h.SetMode(0o644)
-		fw, err := zw.CreateHeader(h)
+		fw, err := zw.CreateHeader(canonicalHeader(f.Name, date, clock))
 		if err != nil {
 			return fmt.Errorf("bundle: add %s: %w", f.Name, err)
 		}
@@ -126,6 +124,9 @@ func msDosTime(t time.Time) (date, clock uint16) {
 // Bundle is a bundle read back: its files in zip order.
 type Bundle struct {
 	Files []File
+	// raw is the zip the bundle was read from (nil for one assembled in memory), which Verify
+	// checks is in canonical form.
+	raw []byte
 }
 
 // ReadFile reads a bundle from a path; see Read.
@@ -169,25 +170,25 @@ func ReadReport(path string) (*reports.Report, error) {
 }
 
 // Read parses a bundle zip. A damaged zip (bad CRC, truncated), a directory or a repeated
-// name is an error: such a file is unreadable input, not evidence to judge.
+// name is an error wrapping ErrDamaged: such a bundle cannot be certifiable.
 func Read(data []byte) (*Bundle, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("not a readable zip: %w", err)
+		return nil, fmt.Errorf("%w: not a readable zip: %w", ErrDamaged, err)
 	}
-	b := &Bundle{}
+	b := &Bundle{raw: data}
 	seen := map[string]bool{}
 	for _, zf := range zr.File {
 		if seen[zf.Name] || zf.FileInfo().IsDir() {
-			return nil, fmt.Errorf("zip entry %q is repeated or a directory", zf.Name)
+			return nil, fmt.Errorf("%w: zip entry %q is repeated or a directory", ErrDamaged, zf.Name)
 		}
 		seen[zf.Name] = true
 		if zf.UncompressedSize64 > maxFileSize {
-			return nil, fmt.Errorf("zip entry %s is larger than %d bytes", zf.Name, maxFileSize)
+			return nil, fmt.Errorf("%w: zip entry %s is larger than %d bytes", ErrDamaged, zf.Name, maxFileSize)
 		}
 		content, err := readEntry(zf)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
 		}
 		b.Files = append(b.Files, File{Name: zf.Name, Data: content})
 	}

@@ -6,6 +6,7 @@ package verify
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -49,7 +50,8 @@ with --pubkey, the SHA-256 of every file (a changed byte names the file), that t
 approved (by --policy, or the pack embedded in this chanconf), and that the run was complete,
 unwaived, not a merged re-run, not against a faulty reference channel, and that every MUST case
 of the declared profiles passed. It prints 'certifiable: yes' (exit 0) or 'certifiable: no' with
-every reason (exit 1); an unreadable bundle, key or policy exits 2.`,
+every reason (exit 1): a damaged bundle (a flipped byte anywhere, zip metadata changed) is not
+certifiable. A bundle path, key or policy that cannot be read exits 2.`,
 		Example: `  chanconf verify chanconf-out/20250601T083000Z/bundle.zip --pubkey vendor.pub.pem
   chanconf verify bundle.zip --pubkey vendor.pub.pem --policy approved-packs.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -84,7 +86,8 @@ type outcome struct {
 }
 
 // Run verifies the bundle, prints the outcome to Out and returns a VerdictError (exit 1) when
-// it is not certifiable, a UsageError (exit 2) when an input cannot be read.
+// it is not certifiable (a damaged bundle included), a UsageError (exit 2) when an input
+// cannot be read at all.
 func Run(opts *Options) error {
 	o, err := check(opts)
 	if err != nil {
@@ -110,7 +113,11 @@ func check(opts *Options) (*outcome, error) {
 		return nil, &cmdutil.UsageError{Err: fmt.Errorf("--pubkey: %w", err)}
 	}
 	b, err := bundle.ReadFile(opts.Bundle)
-	if err != nil {
+	switch {
+	case errors.Is(err, bundle.ErrDamaged):
+		// The file was read: its bytes are the evidence, and damaged evidence certifies nothing.
+		return &outcome{Signer: pub.Fingerprint(), Eligibility: reports.Eligibility{Reasons: []string{err.Error()}}}, nil
+	case err != nil:
 		return nil, &cmdutil.UsageError{Err: err}
 	}
 	embedded, embeddedCases := embeddedPack(opts)

@@ -216,6 +216,12 @@ func TestRunVerifyRefuses(t *testing.T) {
 			files[i].Data = d
 		}
 	}
+	flipped := filepath.Join(f.dir, "flipped.zip")
+	flip := append([]byte{}, data...)
+	flip[len(flip)/3] ^= 0x10
+	if err := os.WriteFile(flipped, flip, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tampered := filepath.Join(f.dir, "tampered.zip")
 	if err := writeZip(tampered, files); err != nil {
 		t.Fatal(err)
@@ -229,7 +235,9 @@ func TestRunVerifyRefuses(t *testing.T) {
 	}{
 		{"tampered", Options{Bundle: tampered, PubKey: f.pubPath, Policy: policy}, 1, "report.json: content changed"},
 		{"another signer", Options{Bundle: clean, PubKey: otherPubPath, Policy: policy}, 1, "not by the given public key"},
-		{"not a zip", Options{Bundle: notZip, PubKey: f.pubPath}, 2, "not a readable zip"},
+		// Issue 12 finding 9: a damaged bundle is not certifiable (1), not unreadable input (2).
+		{"not a zip", Options{Bundle: notZip, PubKey: f.pubPath}, 1, "not a readable zip"},
+		{"a byte flipped", Options{Bundle: flipped, PubKey: f.pubPath, Policy: policy}, 1, "damaged bundle"},
 		{"missing bundle", Options{Bundle: filepath.Join(f.dir, "none.zip"), PubKey: f.pubPath}, 2, ""},
 		{"unreadable key", Options{Bundle: clean, PubKey: notZip}, 2, ""},
 		{"bad policy", Options{Bundle: clean, PubKey: f.pubPath, Policy: badPolicy}, 2, ""},
