@@ -65,6 +65,7 @@ func canonical(r *Report) *Report {
 	c.SchemaVersion = SchemaVersion
 	c.Target.Profiles = sortedStrings(r.Target.Profiles)
 	c.Target.Faults = sortedStrings(r.Target.Faults)
+	c.Target.Variants = sortedStrings(r.Target.Variants)
 	c.Cases = make(Cases, 0, len(r.Cases))
 	for _, k := range r.Cases.Sorted() {
 		k.Clauses = nonNil(k.Clauses)

@@ -47,6 +47,7 @@ func Merge(base, rerun *Report, rerunOf string) (*Report, error) {
 	m.Target = rerun.Target
 	m.Target.Reference = base.Target.Reference || rerun.Target.Reference
 	m.Target.Faults = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(base.Target.Faults), rerun.Target.Faults...))))
+	m.Target.Variants = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(base.Target.Variants), rerun.Target.Variants...))))
 	m.FinishedAt = rerun.FinishedAt
 	// Cases the base run left unfinished are ERROR there, hence re-run: only the re-run's
 	// interruption still leaves cases unjudged.

@@ -80,9 +80,10 @@ type Target struct {
 	Name      string   `json:"name,omitempty"`
 	Profiles  []string `json:"profiles"`
 	// Reference is true when the target is chanconf's embedded reference channel; Faults lists
-	// the fault switches it was started with.
+	// the fault switches it was started with, Variants the variant switches (allowed behaviour).
 	Reference bool     `json:"reference"`
 	Faults    []string `json:"faults,omitempty"`
+	Variants  []string `json:"variants,omitempty"`
 }
 
 // Filters are the selections applied to the pack.

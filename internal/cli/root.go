@@ -19,6 +19,7 @@ import (
 	"github.com/chanconf/chanconf/internal/cli/list"
 	"github.com/chanconf/chanconf/internal/cli/run"
 	"github.com/chanconf/chanconf/internal/cli/servereference"
+	"github.com/chanconf/chanconf/internal/cli/variants"
 	"github.com/chanconf/chanconf/internal/cli/verify"
 	"github.com/chanconf/chanconf/internal/cli/version"
 	"github.com/chanconf/chanconf/internal/cmdutil"
@@ -79,6 +80,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		list.NewCmd(f, nil),
 		lint.NewCmd(f, nil),
 		faults.NewCmd(f, nil),
+		variants.NewCmd(f, nil),
 		servereference.NewCmd(f, nil),
 		version.NewCmd(f, nil),
 		exitcodes.NewCmd(f),

@@ -122,6 +122,29 @@ func TestCheckFaults(t *testing.T) {
 	}
 }
 
+func TestCheckVariants(t *testing.T) {
+	tests := []struct {
+		name     string
+		variants []string
+		want     string
+	}{
+		{"none", nil, ""},
+		{"known", []string{"tls13-only", "level2-off"}, ""},
+		{"unknown", []string{"tls13-only", "tls13"}, `unknown variant "tls13"; known variants: `},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckVariants(tt.variants)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || Classify(err) != ExitUsage):
+				t.Fatalf("error %v, want a usage error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestWriteFileAtomic(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -25,6 +25,8 @@ type TargetOptions struct {
 	DeclarationPath string
 	// Faults are reference-channel fault switches (only without URL and declaration).
 	Faults []string
+	// Variants are reference-channel variant switches: allowed behaviour (likewise).
+	Variants []string
 	// Latency is added by the reference channel before every response.
 	Latency time.Duration
 	// Keys is the test key material (default keys.Load()).
@@ -43,9 +45,11 @@ type Target struct {
 	// TLS 1.2 minimum (the transport probes make their own configurations).
 	TLS         *tls.Config
 	Declaration *cai.Declaration
-	// Reference is true when Target runs the embedded reference channel, with Faults.
+	// Reference is true when Target runs the embedded reference channel, with Faults and
+	// Variants.
 	Reference bool
 	Faults    []string
+	Variants  []string
 
 	ref *refchannel.Server
 }
@@ -79,8 +83,8 @@ func openCandidate(opts TargetOptions, ks *keys.Set) (*Target, error) {
 	if opts.DeclarationPath == "" {
 		return nil, fmt.Errorf("target %s: a declaration file is required to test a channel", opts.URL)
 	}
-	if len(opts.Faults) > 0 || opts.Latency != 0 {
-		return nil, errors.New("fault switches and latency apply only to the embedded reference channel (no --url)")
+	if len(opts.Faults) > 0 || len(opts.Variants) > 0 || opts.Latency != 0 {
+		return nil, errors.New("fault and variant switches and latency apply only to the embedded reference channel (no --url)")
 	}
 	decl, err := cai.LoadDeclaration(opts.DeclarationPath)
 	if err != nil {
@@ -99,7 +103,7 @@ func openCandidate(opts TargetOptions, ks *keys.Set) (*Target, error) {
 
 // openReference starts the embedded reference channel with the options' faults.
 func openReference(opts TargetOptions, ks *keys.Set) (*Target, error) {
-	srv, err := refchannel.New(refchannel.Options{Faults: opts.Faults, Latency: opts.Latency, Keys: ks, Log: opts.Log})
+	srv, err := refchannel.New(refchannel.Options{Faults: opts.Faults, Variants: opts.Variants, Latency: opts.Latency, Keys: ks, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +111,7 @@ func openReference(opts TargetOptions, ks *keys.Set) (*Target, error) {
 	if err == nil {
 		var t *Target
 		if t, err = newTarget(srv.Declaration(), ks, base, opts.Platform, srv, opts.Faults); err == nil {
+			t.Variants = slices.Clone(opts.Variants)
 			return t, nil
 		}
 	}

@@ -20,6 +20,9 @@ func rerunCommand(opts *Options) func(caseID string) string {
 	for _, f := range opts.ReferenceFaults {
 		add("--reference-fault", f)
 	}
+	for _, v := range opts.ReferenceVariants {
+		add("--reference-variant", v)
+	}
 	return func(caseID string) string {
 		parts := append([]string{"chanconf", "run", "--focus", shellQuote("^" + regexp.QuoteMeta(caseID) + "$")}, tail...)
 		return strings.Join(parts, " ")

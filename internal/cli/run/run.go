@@ -59,6 +59,9 @@ type Options struct {
 	// channel broken or slow; refused with --target.
 	ReferenceFaults  []string
 	ReferenceLatency time.Duration
+	// ReferenceVariants (--reference-variant) start the embedded reference channel with
+	// behaviour the standard allows but it does not show by default; refused with --target.
+	ReferenceVariants []string
 	// NoColor, Quiet and Verbose shape the console: Quiet prints only the verdict, the cases that
 	// did not pass with their clauses and the report paths, Verbose a line for every case.
 	NoColor, Quiet, Verbose bool
@@ -126,6 +129,7 @@ and writes bundle.zip signed with --sign-key, for 'chanconf verify'.`,
 	fl.DurationVar(&opts.RequestTimeout, "request-timeout", 0, "bound on one HTTP exchange (default "+engine.DefaultRequestTimeout.String()+")")
 	fl.DurationVar(&opts.CaseTimeout, "case-timeout", 0, "bound on every case instead of its own timeout")
 	fl.StringArrayVar(&opts.ReferenceFaults, "reference-fault", nil, "start the reference channel with this fault `NAME` (repeatable; see 'chanconf faults')")
+	fl.StringArrayVar(&opts.ReferenceVariants, "reference-variant", nil, "start the reference channel with this allowed variant `NAME` (repeatable; see 'chanconf variants')")
 	fl.DurationVar(&opts.ReferenceLatency, "reference-latency", 0, "latency the reference channel adds to every response")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the console")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the verdict, the cases that did not pass with their clauses, and the report paths")
@@ -145,6 +149,8 @@ func validate(opts *Options) error {
 		return cmdutil.Usagef("--target and --declaration go together: give both to test a channel, or neither to test the embedded reference channel")
 	case opts.Target != "" && len(opts.ReferenceFaults) > 0:
 		return cmdutil.Usagef("--reference-fault applies only to the embedded reference channel, not to --target")
+	case opts.Target != "" && len(opts.ReferenceVariants) > 0:
+		return cmdutil.Usagef("--reference-variant applies only to the embedded reference channel, not to --target")
 	case opts.Target != "" && opts.ReferenceLatency != 0:
 		return cmdutil.Usagef("--reference-latency applies only to the embedded reference channel, not to --target")
 	case opts.Concurrency < 1:
@@ -161,7 +167,10 @@ func validate(opts *Options) error {
 	if err := validateCertify(opts); err != nil {
 		return err
 	}
-	return cmdutil.CheckFaults(opts.ReferenceFaults)
+	if err := cmdutil.CheckFaults(opts.ReferenceFaults); err != nil {
+		return err
+	}
+	return cmdutil.CheckVariants(opts.ReferenceVariants)
 }
 
 // Run runs the pack and writes the reports. Its error carries the exit code: a

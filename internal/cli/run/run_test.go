@@ -48,6 +48,10 @@ func TestNewCmdRun(t *testing.T) {
 			want: func(o *Options) bool {
 				return slices.Equal(o.ReferenceFaults, []string{"hsts-missing", "bola-card"}) && o.ReferenceLatency == 20*time.Millisecond
 			}},
+		{name: "variants repeat", args: []string{"--reference-variant", "tls13-only", "--reference-variant", "level2-off"},
+			want: func(o *Options) bool {
+				return slices.Equal(o.ReferenceVariants, []string{"tls13-only", "level2-off"})
+			}},
 		{name: "target from the environment", env: map[string]string{cmdutil.EnvTarget: "https://e.example/cai/v1", cmdutil.EnvDeclaration: "e.yaml"},
 			want: func(o *Options) bool { return o.Target == "https://e.example/cai/v1" && o.Declaration == "e.yaml" }},
 		{name: "flags win over the environment", args: []string{"--target", "https://f.example/cai/v1", "--declaration", "f.yaml"},
@@ -58,6 +62,8 @@ func TestNewCmdRun(t *testing.T) {
 		{name: "fault with target", args: []string{"--target", "https://c", "--declaration", "d", "--reference-fault", "hsts-missing"}, wantErr: "only to the embedded"},
 		{name: "latency with target", args: []string{"--target", "https://c", "--declaration", "d", "--reference-latency", "1s"}, wantErr: "only to the embedded"},
 		{name: "unknown fault", args: []string{"--reference-fault", "nope"}, wantErr: `unknown fault "nope"`},
+		{name: "variant with target", args: []string{"--target", "https://c", "--declaration", "d", "--reference-variant", "tls13-only"}, wantErr: "only to the embedded"},
+		{name: "unknown variant", args: []string{"--reference-variant", "nope"}, wantErr: `unknown variant "nope"`},
 		{name: "zero concurrency", args: []string{"--concurrency", "0"}, wantErr: "at least 1"},
 		{name: "quiet and verbose", args: []string{"-q", "-v"}, wantErr: "exclude each other"},
 		{name: "argument", args: []string{"extra"}, wantErr: "unknown command"},
@@ -256,6 +262,8 @@ func TestRerunCommand(t *testing.T) {
 		{"reference", Options{}, "chanconf run --focus '^FUN-SES-001$'"},
 		{"faults and pack", Options{PackDir: "my pack", ReferenceFaults: []string{"hsts-missing", "bola-card"}},
 			"chanconf run --focus '^FUN-SES-001$' --pack 'my pack' --reference-fault hsts-missing --reference-fault bola-card"},
+		{"variants", Options{ReferenceVariants: []string{"tls13-only", "level2-off"}},
+			"chanconf run --focus '^FUN-SES-001$' --reference-variant tls13-only --reference-variant level2-off"},
 		{"candidate", Options{Target: "https://c.example/cai/v1", Declaration: "it's.yaml"},
 			`chanconf run --focus '^FUN-SES-001$' --target https://c.example/cai/v1 --declaration 'it'\''s.yaml'`},
 	}

@@ -32,6 +32,7 @@ func openTarget(ctx context.Context, opts *Options) (*target, error) {
 		URL:             opts.Target,
 		DeclarationPath: opts.Declaration,
 		Faults:          opts.ReferenceFaults,
+		Variants:        opts.ReferenceVariants,
 		Latency:         opts.ReferenceLatency,
 	})
 	if err != nil {
@@ -119,6 +120,7 @@ func (t *target) reportTarget() reports.Target {
 		Profiles:  d.Profiles,
 		Reference: t.Reference,
 		Faults:    t.Faults,
+		Variants:  t.Variants,
 	}
 }
 

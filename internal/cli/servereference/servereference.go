@@ -25,14 +25,17 @@ type Options struct {
 	// it holds the sandbox data key).
 	Addr, DeclarationOut string
 	// Faults, Latency and QRLifetime configure the channel.
-	Faults     []string
-	Latency    time.Duration
+	Faults  []string
+	Latency time.Duration
+	// Variants are allowed behaviour the channel shows instead of its defaults.
+	Variants   []string
 	QRLifetime time.Duration
 }
 
 // NewCmd builds the command; runF replaces the run function in tests.
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Start: refchannel.New}
+	var variantAlias []string
 	cmd := &cobra.Command{
 		Use:   "serve-reference",
 		Short: "Serve the reference channel and write its declaration, until interrupted",
@@ -49,6 +52,13 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			if err := cmdutil.CheckFaults(opts.Faults); err != nil {
 				return err
 			}
+			opts.Variants = append(opts.Variants, variantAlias...)
+			if err := cmdutil.CheckVariants(opts.Variants); err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("qr-lifetime") {
+				opts.QRLifetime = 0 // the channel's default, or the lifetime a variant sets
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -59,6 +69,8 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "listen on this `HOST:PORT`")
 	fl.StringVar(&opts.DeclarationOut, "declaration-out", "", "write the channel's declaration (YAML, mode 0600) to `FILE`")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, "break the channel with this fault `NAME` (repeatable; see 'chanconf faults')")
+	fl.StringArrayVar(&opts.Variants, "variant", nil, "start the channel with this allowed variant `NAME` (repeatable; see 'chanconf variants')")
+	fl.StringArrayVar(&variantAlias, "reference-variant", nil, "the same as --variant, spelt as on 'chanconf run'")
 	fl.DurationVar(&opts.Latency, "latency", 0, "latency added to every response")
 	fl.DurationVar(&opts.QRLifetime, "qr-lifetime", 5*time.Second, "QR code lifetime (1s to 60s)")
 	return cmd
@@ -67,7 +79,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 // Run starts the channel, writes its declaration and serves until ctx is cancelled.
 func Run(ctx context.Context, opts *Options) error {
 	srv, err := opts.Start(refchannel.Options{
-		Addr: opts.Addr, Faults: opts.Faults, Latency: opts.Latency, QRLifetime: opts.QRLifetime, Log: opts.IO.ErrOut,
+		Addr: opts.Addr, Faults: opts.Faults, Variants: opts.Variants, Latency: opts.Latency, QRLifetime: opts.QRLifetime, Log: opts.IO.ErrOut,
 	})
 	if err != nil {
 		return &cmdutil.UsageError{Err: fmt.Errorf("start the reference channel: %w", err)}

@@ -24,8 +24,14 @@ func TestNewCmdServeReference(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", []string{"--declaration-out", "d.yaml"}, func(o *Options) bool {
-			return o.Addr == "127.0.0.1:8443" && o.DeclarationOut == "d.yaml" && o.QRLifetime == 5*time.Second && o.Latency == 0 && o.Faults == nil
+			// QRLifetime 0 is the channel's default (5 s) or the lifetime a variant sets.
+			return o.Addr == "127.0.0.1:8443" && o.DeclarationOut == "d.yaml" && o.QRLifetime == 0 && o.Latency == 0 &&
+				o.Faults == nil && o.Variants == nil
 		}, ""},
+		{"variants", []string{"--declaration-out", "d.yaml", "--variant", "tls13-only", "--reference-variant", "level2-off"}, func(o *Options) bool {
+			return slices.Equal(o.Variants, []string{"tls13-only", "level2-off"})
+		}, ""},
+		{"unknown variant", []string{"--declaration-out", "d.yaml", "--variant", "nope"}, nil, `unknown variant "nope"`},
 		{"every flag", []string{"--addr", "127.0.0.1:0", "--declaration-out", "d.yaml", "--fault", "hsts-missing",
 			"--fault", "bola-card", "--latency", "20ms", "--qr-lifetime", "2s"}, func(o *Options) bool {
 			return o.Addr == "127.0.0.1:0" && slices.Equal(o.Faults, []string{"hsts-missing", "bola-card"}) &&
