@@ -1,0 +1,152 @@
+package browsertest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chanconf/chanconf/internal/cli/clitest"
+	"github.com/chanconf/chanconf/internal/cli/run"
+	"github.com/chanconf/chanconf/internal/iostreams"
+	"github.com/chanconf/chanconf/reports"
+	esscv1 "github.com/chanconf/chanconf/specs/essc/v1"
+)
+
+// runReference runs the reference channel through `chanconf run`'s run function with the
+// given faults (the small end-to-end pack when mini, else the embedded pack) and returns the
+// report.html the real writer wrote and the report read back from report.json.
+func runReference(t *testing.T, mini bool, faults ...string) (string, *reports.Report) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	opts := &run.Options{IO: ios, Now: time.Now, PackFS: esscv1.FS, PackRoot: esscv1.Root,
+		Tool: reports.Tool{Name: "chanconf", Version: "test"}, OutDir: t.TempDir(), Concurrency: 8,
+		ReferenceFaults: faults, Quiet: true}
+	if mini {
+		opts.PackDir = clitest.MiniPack(t)
+	}
+	_ = run.Run(t.Context(), opts) // a NONCONFORMANT run is an error (exit 1); the reports are what count
+	data, err := os.ReadFile(filepath.Join(opts.OutDir, "report.json"))
+	if err != nil {
+		t.Fatalf("the run wrote no report.json: %v", err)
+	}
+	r, err := reports.ReadJSON(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(opts.OutDir, "report.html"), r
+}
+
+// checkPage returns every way the page fails a reviewer: the verdict not the report's or not
+// within the first screen, the first failure not a FAIL case or not within the first screen, a
+// FAIL case not linked from the top, a link leading nowhere, an error in the console.
+func checkPage(f pageFacts, r *reports.Report, consoleErrors []string) []string {
+	var problems []string
+	if f.Verdict != r.Verdict.String() {
+		problems = append(problems, fmt.Sprintf("the page shows the verdict %q, the report says %s", f.Verdict, r.Verdict))
+	}
+	if f.VerdictBottom < 0 || f.VerdictBottom > screenHeight {
+		problems = append(problems, fmt.Sprintf("the verdict is not within the first %d px (its bottom is at %.0f)", screenHeight, f.VerdictBottom))
+	}
+	failed := r.Cases.WithState(reports.Fail)
+	if len(failed) > 0 {
+		switch {
+		case !slices.ContainsFunc(failed, func(c reports.Case) bool { return c.ID == f.FirstFailure }):
+			problems = append(problems, fmt.Sprintf("the first failure of the page is %q, not a FAIL case of the report", f.FirstFailure))
+		case f.FailureBottom < 0 || f.FailureBottom > screenHeight:
+			problems = append(problems, fmt.Sprintf("the first failure (%s) is not within the first %d px (its summary ends at %.0f)",
+				f.FirstFailure, screenHeight, f.FailureBottom))
+		}
+	}
+	for _, c := range failed {
+		if !slices.Contains(f.Linked, c.ID) {
+			problems = append(problems, fmt.Sprintf("FAIL case %s is not linked from the top of the page", c.ID))
+		}
+	}
+	for _, id := range f.Dangling {
+		problems = append(problems, fmt.Sprintf("the link to #%s leads nowhere", id))
+	}
+	if len(consoleErrors) > 0 {
+		problems = append(problems, "the page logged errors: "+strings.Join(consoleErrors, "; "))
+	}
+	return problems
+}
+
+// breakPage writes a copy of the page at file with old replaced by new (which must occur)
+// and returns the copy's path.
+func breakPage(t *testing.T, file string, re *regexp.Regexp, repl string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !re.Match(data) {
+		t.Fatalf("the page has no %s to break", re)
+	}
+	out := filepath.Join(t.TempDir(), "broken.html")
+	if err := os.WriteFile(out, re.ReplaceAll(data, []byte(repl)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestReportInBrowser loads the report.html of a conformant run and of nonconformant runs (one
+// with about a hundred failures: the whole pack with the hsts-missing fault) in chromium and
+// checks what a reviewer sees first, then proves the check can fail: pages broken on purpose
+// (the verdict or the first failure pushed off the first screen or hidden, an error logged, a
+// failing case left unlinked) must be caught. The broken pages are copies of small reports so
+// that the test stays fast.
+func TestReportInBrowser(t *testing.T) {
+	browser := newBrowser(t)
+	shots := artifactsDir(t)
+	okPage, okReport := runReference(t, true)
+	bigPage, bigReport := runReference(t, false, "hsts-missing")
+	badPage, badReport := runReference(t, true, "cache-control-missing")
+	if okReport.Verdict != reports.Conformant || bigReport.Verdict != reports.Nonconformant || bigReport.Summary.Fail < 50 ||
+		badReport.Verdict != reports.Nonconformant {
+		t.Fatalf("fixture runs: %s, %s with %d FAIL and %s, want CONFORMANT, NONCONFORMANT with many failures and NONCONFORMANT",
+			okReport.Verdict, bigReport.Verdict, bigReport.Summary.Fail, badReport.Verdict)
+	}
+	firstLink := regexp.MustCompile(`<a class="fail" href="#problem-[^"]+"[^>]*>[^<]+</a>`)
+	tests := []struct {
+		name   string
+		page   string
+		report *reports.Report
+		want   string // a problem checkPage must report; "" for none at all
+	}{
+		{"conformant", okPage, okReport, ""},
+		{"nonconformant", bigPage, bigReport, ""},
+		{"nonconformant, one failure", badPage, badReport, ""},
+		{"padding above the verdict", breakPage(t, badPage, regexp.MustCompile(`<header class="top"`),
+			`<div style="height:2000px"></div>$0`), badReport, "the verdict is not within the first"},
+		{"padding above the first failure", breakPage(t, badPage, regexp.MustCompile(`<section id="failures">`),
+			`<div style="height:2000px"></div>$0`), badReport, "is not within the first 900 px"},
+		{"verdict hidden", breakPage(t, badPage, regexp.MustCompile(`</style>`), `#verdict{display:none}$0`),
+			badReport, "the verdict is not within the first"},
+		{"console error", breakPage(t, okPage, regexp.MustCompile(`</body>`), `<script>console.error("planted")</script>$0`),
+			okReport, "the page logged errors: error: planted"},
+		{"uncaught exception", breakPage(t, okPage, regexp.MustCompile(`</body>`), `<script>noSuchFunction()</script>$0`),
+			okReport, "the page logged errors"},
+		{"failing case not linked", breakPage(t, badPage, firstLink, ``), badReport, "is not linked from the top"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			facts, consoleErrors, shot := loadPage(t, browser, tt.page)
+			problems := checkPage(facts, tt.report, consoleErrors)
+			if tt.want == "" {
+				saveScreenshot(t, shots, t.Name(), shot)
+				for _, p := range problems {
+					t.Error(p)
+				}
+				return
+			}
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Errorf("the broken page passed the check: want a problem with %q, got %q", tt.want, problems)
+			}
+		})
+	}
+}
