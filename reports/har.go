@@ -168,6 +168,13 @@ func harResponseOf(p Response) harResponse {
 	if p.Truncated {
 		h.BodySize = -1
 		h.Content.Comment = fmt.Sprintf("body truncated by chanconf to its first %d bytes", len(p.Body))
+		switch {
+		case p.BodySize > 0:
+			h.BodySize, h.Content.Size = int(p.BodySize), int(p.BodySize)
+			h.Content.Comment += fmt.Sprintf(" of %d", p.BodySize)
+		case p.BodySize < 0:
+			h.Content.Comment += "; the channel kept sending past chanconf's read limit"
+		}
 	}
 	return h
 }

@@ -193,6 +193,9 @@ type Response struct {
 	Headers     []Header `json:"headers"`
 	Body        string   `json:"body"`
 	Truncated   bool     `json:"truncated"`
+	// BodySize is the real size of a truncated body in bytes (-1: the channel kept sending
+	// past the cap without saying how much); absent when the body is whole.
+	BodySize int64 `json:"bodySize,omitempty"`
 }
 
 // Header is one header line.

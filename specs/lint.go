@@ -109,6 +109,9 @@ func (li *linter) contractFields() {
 	if m.Contracts.GraphQL != "" && !strings.HasPrefix(m.Contracts.GraphQLPath, "/") {
 		li.merr("contracts.graphqlPath", "graphqlPath %q must be a path starting with / (GraphQL operations are posted there)", m.Contracts.GraphQLPath)
 	}
+	if l := m.ResponseLimit; l != nil && (l.BodyBytes <= 0 || l.Clause == "") {
+		li.merr("responseLimit", "responseLimit needs bodyBytes > 0 and the clause a bigger response breaks")
+	}
 	switch {
 	case m.ErrorCode == "" && m.Contracts.OpenAPI != "":
 		li.merr("errorCode", "missing errorCode (the JSONPath of the error code in REST error bodies)")

@@ -88,7 +88,18 @@ type Manifest struct {
 	SessionHeaders map[string]string `yaml:"sessionHeaders"`
 	// ErrorCode is the JSONPath of the error code in a REST error body (e.g. $.code).
 	ErrorCode string `yaml:"errorCode"`
-	Pos       Pos    `yaml:"-"`
+	// ResponseLimit is the standard's bound on the size of one response (optional): a bigger
+	// answer is the channel's failure under its clause, never a check left undone.
+	ResponseLimit *ResponseLimit `yaml:"responseLimit"`
+	Pos           Pos            `yaml:"-"`
+}
+
+// ResponseLimit bounds one response, as the standard states it.
+type ResponseLimit struct {
+	// BodyBytes is the largest body allowed.
+	BodyBytes int64 `yaml:"bodyBytes"`
+	// Clause is the clause a bigger response breaks.
+	Clause string `yaml:"clause"`
 }
 
 // Contracts names the contract files of a pack.

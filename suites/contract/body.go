@@ -41,6 +41,9 @@ func (b *Body) JSON() (any, error) {
 // but JSON white space after the value is ErrTrailingData (json.Decoder.More would let a stray
 // '}' or ']' through).
 func DecodeJSON(raw []byte) (any, error) {
+	if err := checkDepth(raw); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
@@ -51,6 +54,38 @@ func DecodeJSON(raw []byte) (any, error) {
 		return nil, fmt.Errorf("%w (at byte %d)", ErrTrailingData, dec.InputOffset())
 	}
 	return v, nil
+}
+
+// MaxJSONDepth bounds the nesting of a JSON value the harness decodes: no CAI body nests
+// deeper than a few levels, and the walkers that read a decoded value recurse on it.
+const MaxJSONDepth = 64
+
+// ErrTooDeep is the decoding error of a value nested deeper than MaxJSONDepth.
+var ErrTooDeep = fmt.Errorf("JSON nested deeper than %d levels", MaxJSONDepth)
+
+// checkDepth refuses raw when its arrays and objects nest deeper than MaxJSONDepth, in one
+// pass and before anything is allocated for the value.
+func checkDepth(raw []byte) error {
+	depth, inString, escaped := 0, false, false
+	for i, c := range raw {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > MaxJSONDepth {
+				return fmt.Errorf("%w (at byte %d)", ErrTooDeep, i)
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return nil
 }
 
 // JSONType names the JSON type of a decoded value (null, boolean, number, string, array,

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -22,8 +23,8 @@ import (
 const (
 	// DefaultRequestTimeout bounds one HTTP exchange.
 	DefaultRequestTimeout = 10 * time.Second
-	// DefaultMaxBodyBytes caps a response body read (and recorded); the rest is dropped and
-	// the exchange marked Truncated.
+	// DefaultMaxBodyBytes caps a response body read; a longer body is the channel's failure
+	// (CAI-11.7 allows at most 1 MiB) and the rest is never read.
 	DefaultMaxBodyBytes int64 = 1 << 20
 )
 
@@ -63,8 +64,10 @@ type Options struct {
 // Executor runs cases of one pack against one target. It is safe for concurrent use: the
 // runner's workers share one Executor.
 type Executor struct {
-	opts      Options
-	client    *http.Client
+	opts   Options
+	client *http.Client
+	// fresh sends the one retry after a connection-level failure, on a new connection.
+	fresh     *http.Client
 	openapi   *contract.OpenAPI
 	graphql   *contract.GraphQL
 	errorCode *jsonpath.Path
@@ -78,6 +81,9 @@ type Executor struct {
 	// declared is the platform's declaration data (.d), read once: it does not change in a run.
 	declared map[string]any
 	caches   caches
+
+	// evidence counts the bytes recorded so far, against EvidenceRunBytes.
+	evidence atomic.Int64
 
 	mu        sync.Mutex
 	exchanges []reports.Exchange
@@ -115,11 +121,8 @@ func New(opts Options) (*Executor, error) {
 	for _, h := range opts.Platform.SensitiveHeaders() {
 		e.sensitive[http.CanonicalHeaderKey(h)] = true
 	}
-	e.client = &http.Client{
-		Transport: opts.Transport,
-		// Redirects are answers to judge, never to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	e.client = newClient(opts.Transport)
+	e.fresh = newClient(freshTransport(opts.Transport))
 	return e, nil
 }
 
@@ -155,22 +158,6 @@ func checkOptions(opts *Options) error {
 	return nil
 }
 
-// defaultTransport is sized for a concurrent run against one host and never uses a proxy from
-// the environment: conformance traffic goes straight to the declared target.
-func defaultTransport(cfg *tls.Config) *http.Transport {
-	if cfg != nil {
-		cfg = cfg.Clone()
-	}
-	return &http.Transport{
-		TLSClientConfig:     cfg,
-		ForceAttemptHTTP2:   true,
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 128,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 10 * time.Second,
-	}
-}
-
 func (e *Executor) compileContracts() error {
 	p := e.opts.Pack
 	var errs []error
@@ -200,8 +187,11 @@ func (e *Executor) Exchanges() []reports.Exchange {
 	return append([]reports.Exchange(nil), e.exchanges...)
 }
 
-// CloseIdleConnections closes the transport's idle connections (at the end of a run).
-func (e *Executor) CloseIdleConnections() { e.client.CloseIdleConnections() }
+// CloseIdleConnections closes the transports' idle connections (at the end of a run).
+func (e *Executor) CloseIdleConnections() {
+	e.client.CloseIdleConnections()
+	e.fresh.CloseIdleConnections()
+}
 
 func (e *Executor) publish(xs []reports.Exchange) {
 	if len(xs) == 0 {

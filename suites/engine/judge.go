@@ -28,6 +28,7 @@ type judge struct {
 func (j *judge) run() ([]reports.Check, error) {
 	ex := &j.step.Expect
 	data := j.r.data(j.step.As)
+	j.size()
 	j.status(ex.Status)
 	if ex.Code != "" {
 		j.code(ex.Code)
@@ -81,6 +82,32 @@ func (j *judge) packBug(name, expected string, err error) {
 	if j.err == nil {
 		j.err = err
 	}
+}
+
+// size judges a body that did not fit the read cap. Past the standard's limit (the pack's
+// responseLimit) it is the channel's failure under that limit's clause. Past only chanconf's own
+// cap, smaller than the standard's limit, the checks that need the whole body cannot run: that
+// is chanconf's limitation, so the case is ERROR, never PASS.
+func (j *judge) size() {
+	rc := j.res.resp
+	if !rc.truncated {
+		return
+	}
+	actual := fmt.Sprintf("more than %d bytes", len(rc.Raw))
+	if rc.size > 0 {
+		actual = fmt.Sprintf("%d bytes", rc.size)
+	}
+	limit := j.r.e.opts.Pack.Manifest.ResponseLimit
+	if limit == nil || int64(len(rc.Raw)) < limit.BodyBytes {
+		j.add("response size", reports.NotChecked, fmt.Sprintf("a body within chanconf's read cap of %d bytes", len(rc.Raw)), actual,
+			"chanconf's cap is below the standard's limit; raise it to judge this response")
+		if j.err == nil {
+			j.err = fmt.Errorf("the response body (%s) exceeds chanconf's read cap: its contract and signature could not be checked", actual)
+		}
+		return
+	}
+	j.add("response size", reports.Failed, fmt.Sprintf("a body of at most %d bytes (%s)", limit.BodyBytes, limit.Clause), actual,
+		"the rest of the body was not read; contract and signature cannot be checked on a cut body")
 }
 
 func (j *judge) status(want []int) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -43,6 +44,11 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 		}
 		r.checks = append(r.checks, c)
 	}
+	var fault *ChannelFault
+	if errors.As(err, &fault) {
+		r.checks = append(r.checks, answerCheck(i, step.Name, fault))
+		return true
+	}
 	if err != nil {
 		r.environment(i, step, fmt.Errorf("probe %s: %w", step.Probe.Name, err))
 		return false
@@ -62,14 +68,17 @@ func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Re
 	if opt.Now.IsZero() {
 		opt.Now = r.e.opts.Now()
 	}
-	var nonce string
-	if opt.Mode != "none" {
-		var err error
-		if nonce, err = r.env.Sign(req, body, opt); err != nil {
-			return nil, fmt.Errorf("signing: %w", err)
+	prepare := func() (*http.Request, []byte, string, error) {
+		if opt.Mode == "none" {
+			return req, body, "", nil
 		}
+		nonce, err := r.env.Sign(req, body, opt)
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("signing: %w", err)
+		}
+		return req, body, nonce, nil
 	}
-	rc, err := r.send(ctx, id, step, req, body)
+	rc, nonce, err := r.exchange(ctx, id, step, prepare)
 	if err != nil {
 		return nil, err
 	}

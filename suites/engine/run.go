@@ -253,6 +253,7 @@ func (r *caseRun) flush() {
 	red := r.redactor()
 	for i := range pending {
 		red.exchange(&pending[i])
+		r.e.bound(&pending[i])
 	}
 	r.e.publish(pending)
 }

@@ -83,17 +83,23 @@ func (r *caseRun) waitFor(step *specs.Step) (time.Duration, error) {
 	return max(wait, until), nil
 }
 
-// attempt sends step i once (the k-th time) and runs its checks and captures.
+// attempt sends step i once (the k-th time) and runs its checks and captures. A channel that
+// breaks the exchange itself (see exchange) fails the step's "answer" check.
 func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) ([]reports.Check, error) {
-	b, err := r.build(ctx, step)
-	if err != nil {
-		return nil, err
+	var b *built
+	prepare := func() (*http.Request, []byte, string, error) {
+		var err error
+		if b, err = r.build(ctx, step); err != nil {
+			return nil, nil, "", err
+		}
+		nonce, err := r.signAndValidate(b, step)
+		return b.req, b.body, nonce, err
 	}
-	nonce, err := r.signAndValidate(b, step)
-	if err != nil {
-		return nil, err
+	resp, nonce, err := r.exchange(ctx, r.exchangeID(i, k), i+1, prepare)
+	var fault *ChannelFault
+	if errors.As(err, &fault) {
+		return []reports.Check{answerCheck(i, step.Name, fault)}, nil
 	}
-	resp, err := r.send(ctx, r.exchangeID(i, k), i+1, b.req, b.body)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +107,13 @@ func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) (
 	r.steps[step.Name] = res
 	j := &judge{r: r, i: i, step: step, b: b, res: res}
 	return j.run()
+}
+
+// answerCheck is the failed check of a step whose request the channel did not answer properly.
+func answerCheck(i int, stepName string, f *ChannelFault) reports.Check {
+	return reports.Check{Name: "answer", Step: i + 1, StepName: stepName, Outcome: reports.Failed,
+		Expected: "a complete HTTP answer", Actual: f.Reason,
+		Detail: "the request was sent again on a fresh connection where a broken connection could explain it; the channel stayed reachable"}
 }
 
 // signAndValidate signs the request as the step asks and, unless the step is deliberately
