@@ -38,12 +38,6 @@ const (
 // ManifestFormat identifies the layout of manifest.json (and so of the bundle).
 const ManifestFormat = "chanconf-bundle/1"
 
-// File is one file of a bundle.
-type File struct {
-	Name string
-	Data []byte
-}
-
 // Input is what a bundle is made of.
 type Input struct {
 	// Report is the judged report, with its exchanges (for evidence.har) and eligibility.

@@ -3,6 +3,7 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"os"
 	"testing"
 	"time"
 
@@ -90,6 +91,20 @@ func build(t testing.TB, in Input, key *SigningKey) ([]byte, *Bundle) {
 	return data, b
 }
 
+// loadAll reads every file of b into memory.
+func loadAll(t testing.TB, b *Bundle) []File {
+	t.Helper()
+	var out []File
+	for _, f := range b.Files {
+		data, err := f.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, File{Name: f.Name, Data: data})
+	}
+	return out
+}
+
 // rezip writes files as a plain zip (not through writeZip: the manifest is left as it is).
 func rezip(t testing.TB, files []File) []byte {
 	t.Helper()
@@ -108,4 +123,12 @@ func rezip(t testing.TB, files []File) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// writeFile writes data to path.
+func writeFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

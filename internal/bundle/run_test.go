@@ -158,7 +158,8 @@ func TestBundleHoldsNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, b := build(t, in, key)
+	_, lazy := build(t, in, key)
+	b := &Bundle{Files: loadAll(t, lazy)}
 	secrets, tokens := rec.runSecrets(t, ks)
 	secrets = append(secrets, strings.TrimSpace(string(privPEM)), hex.EncodeToString(key.sm2.D.Bytes()))
 	t.Logf("scanning %d files for %d secrets (%d tokens)", len(b.Files), len(secrets), tokens)

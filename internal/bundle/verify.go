@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
@@ -24,7 +26,9 @@ func (p Problem) String() string { return p.File + ": " + p.Message }
 // the canonical form chanconf writes (see checkCanonical), and that report.json,
 // pack-manifest.json and tool.json agree with each other. It returns every problem found
 // (none: the bundle is intact and signed by pub); a changed byte in any file yields a problem
-// naming that file, a changed byte of the zip's metadata a problem naming the zip.
+// naming that file, a changed byte of the zip's metadata a problem naming the zip. Only the
+// manifest and its signature are read before the signature holds; the other files are then
+// hashed as streams.
 func (b *Bundle) Verify(pub *PublicKey) []Problem {
 	var out []Problem
 	if b.raw != nil {
@@ -32,11 +36,18 @@ func (b *Bundle) Verify(pub *PublicKey) []Problem {
 			out = append(out, Problem{"bundle.zip", err.Error()})
 		}
 	}
-	mdata, ok := b.File(FileManifest)
-	if !ok {
+	mdata, err := b.ReadAll(FileManifest)
+	switch {
+	case errors.Is(err, errMissing):
 		return append(out, Problem{FileManifest, "missing: this is not a chanconf bundle, or it was stripped"})
+	case err != nil:
+		return append(out, Problem{FileManifest, fmt.Sprintf("%v: %v", ErrDamaged, err)})
 	}
-	out = append(out, b.verifySignature(pub, mdata)...)
+	// Nothing large is read before the signature holds: without it the manifest's sizes and
+	// digests are not worth hashing a file against.
+	if ps := b.verifySignature(pub, mdata); len(ps) != 0 {
+		return append(out, ps...)
+	}
 	var m Manifest
 	if err := decodeStrict(mdata, &m); err != nil {
 		return append(out, Problem{FileManifest, fmt.Sprintf("not a valid manifest: %v", err)})
@@ -50,12 +61,15 @@ func (b *Bundle) Verify(pub *PublicKey) []Problem {
 
 // verifySignature checks manifest.sig: present, canonical, made by pub, over manifest.json.
 func (b *Bundle) verifySignature(pub *PublicKey, manifest []byte) []Problem {
-	sdata, ok := b.File(FileSignature)
-	if !ok {
+	sdata, err := b.ReadAll(FileSignature)
+	if errors.Is(err, errMissing) {
 		return []Problem{{FileSignature, "missing: the bundle is not signed (run with --sign-key)"}}
 	}
 	bad := func(format string, args ...any) []Problem {
 		return []Problem{{FileSignature, fmt.Sprintf(format, args...)}}
+	}
+	if err != nil {
+		return bad("%v", err)
 	}
 	var s Signature
 	if err := decodeStrict(sdata, &s); err != nil {
@@ -86,7 +100,9 @@ func (b *Bundle) verifySignature(pub *PublicKey, manifest []byte) []Problem {
 	return nil
 }
 
-// verifyFiles compares every listed file with the manifest and refuses unlisted ones.
+// verifyFiles compares every listed file with the manifest and refuses unlisted ones. A size
+// that differs from the manifest's is found from the zip directory; the others are hashed as
+// streams, so no file is held in memory.
 func (b *Bundle) verifyFiles(m Manifest) []Problem {
 	var out []Problem
 	listed := map[string]bool{FileManifest: true, FileSignature: true}
@@ -96,13 +112,22 @@ func (b *Bundle) verifyFiles(m Manifest) []Problem {
 			continue
 		}
 		listed[e.Name] = true
-		data, ok := b.File(e.Name)
-		switch {
-		case !ok:
+		f, ok := b.Lookup(e.Name)
+		if !ok {
 			out = append(out, Problem{e.Name, "listed in " + FileManifest + " but missing from the bundle"})
-		case digest(data) != e.SHA256 || len(data) != e.Size:
+			continue
+		}
+		if f.Size() != int64(e.Size) {
+			out = append(out, Problem{e.Name, fmt.Sprintf("content changed: %d bytes, %s says %d bytes", f.Size(), FileManifest, e.Size)})
+			continue
+		}
+		sum, err := streamDigest(f)
+		switch {
+		case err != nil:
+			out = append(out, Problem{e.Name, fmt.Sprintf("%v: the content cannot be read: %v", ErrDamaged, err)})
+		case sum != e.SHA256:
 			out = append(out, Problem{e.Name, fmt.Sprintf("content changed: SHA-256 %s (%d bytes), %s says %s (%d bytes)",
-				digest(data), len(data), FileManifest, e.SHA256, e.Size)})
+				sum, f.Size(), FileManifest, e.SHA256, e.Size)})
 		}
 	}
 	for _, f := range b.Files {
@@ -111,6 +136,20 @@ func (b *Bundle) verifyFiles(m Manifest) []Problem {
 		}
 	}
 	return out
+}
+
+// streamDigest is the lowercase hex SHA-256 of f's content, read as a stream.
+func streamDigest(f File) (string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil { // bounded: reading past the declared size fails
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // consistency checks that the report, the pack manifest and the tool file describe the same
@@ -141,19 +180,10 @@ func (b *Bundle) consistency() []Problem {
 		out = append(out, Problem{FileTool, fmt.Sprintf("version %s revision %s (%s), but %s names %s revision %s (%s)",
 			tool.Version, tool.Revision, tool.GoVersion, FileReport, rep.Tool.Version, rep.Tool.Revision, rep.Tool.GoVersion)})
 	}
-	if _, ok := b.File(FileDeclaration); !ok {
+	if _, ok := b.Lookup(FileDeclaration); !ok {
 		out = append(out, Problem{FileDeclaration, "missing"})
 	}
 	return out
-}
-
-// Report decodes report.json strictly.
-func (b *Bundle) Report() (*reports.Report, error) {
-	data, ok := b.File(FileReport)
-	if !ok {
-		return nil, fmt.Errorf("missing")
-	}
-	return reports.ReadJSON(bytes.NewReader(data))
 }
 
 // PackManifest decodes pack-manifest.json strictly.
@@ -169,9 +199,9 @@ func (b *Bundle) Tool() (*Tool, error) {
 }
 
 func (b *Bundle) decode(name string, v any) error {
-	data, ok := b.File(name)
-	if !ok {
-		return fmt.Errorf("missing")
+	data, err := b.ReadAll(name)
+	if err != nil {
+		return err
 	}
 	if err := decodeStrict(data, v); err != nil {
 		return fmt.Errorf("not valid: %w", err)

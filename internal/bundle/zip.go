@@ -7,15 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
-
-	"github.com/chanconf/chanconf/reports"
 )
-
-// maxFileSize bounds one file read from a bundle, so that a hostile zip cannot exhaust memory.
-const maxFileSize = 1 << 30
 
 // Build renders the contents of in and writes the zip with writeZip; key signs the manifest (nil
 // leaves the bundle unsigned). The modification time of every entry is the report's
@@ -119,104 +112,4 @@ func msDosTime(t time.Time) (date, clock uint16) {
 	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
 	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	return date, clock
-}
-
-// Bundle is a bundle read back: its files in zip order.
-type Bundle struct {
-	Files []File
-	// raw is the zip the bundle was read from (nil for one assembled in memory), which Verify
-	// checks is in canonical form.
-	raw []byte
-}
-
-// ReadFile reads a bundle from a path; see Read.
-func ReadFile(path string) (*Bundle, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("bundle: %w", err)
-	}
-	b, err := Read(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return b, nil
-}
-
-// ReadReport reads a report.json, or the report.json inside a bundle (a path ending in .zip),
-// so that every command taking a report (diff, run --rerun-failed) accepts the evidence a
-// vendor keeps as well as the loose file. The bundle is not verified: comparing or re-running
-// needs no signature.
-func ReadReport(path string) (*reports.Report, error) {
-	if strings.HasSuffix(strings.ToLower(path), ".zip") {
-		b, err := ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.Report()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, FileReport, err)
-		}
-		return r, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	r, err := reports.ReadJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return r, nil
-}
-
-// Read parses a bundle zip. A damaged zip (bad CRC, truncated), a directory or a repeated
-// name is an error wrapping ErrDamaged: such a bundle cannot be certifiable.
-func Read(data []byte) (*Bundle, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, fmt.Errorf("%w: not a readable zip: %w", ErrDamaged, err)
-	}
-	b := &Bundle{raw: data}
-	seen := map[string]bool{}
-	for _, zf := range zr.File {
-		if seen[zf.Name] || zf.FileInfo().IsDir() {
-			return nil, fmt.Errorf("%w: zip entry %q is repeated or a directory", ErrDamaged, zf.Name)
-		}
-		seen[zf.Name] = true
-		if zf.UncompressedSize64 > maxFileSize {
-			return nil, fmt.Errorf("%w: zip entry %s is larger than %d bytes", ErrDamaged, zf.Name, maxFileSize)
-		}
-		content, err := readEntry(zf)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
-		}
-		b.Files = append(b.Files, File{Name: zf.Name, Data: content})
-	}
-	return b, nil
-}
-
-// readEntry reads one zip entry whole; the zip reader checks its CRC at the end.
-func readEntry(zf *zip.File) ([]byte, error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return nil, fmt.Errorf("zip entry %s: %w", zf.Name, err)
-	}
-	data, err := io.ReadAll(io.LimitReader(rc, maxFileSize+1))
-	if cerr := rc.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("zip entry %s: %w", zf.Name, err)
-	}
-	return data, nil
-}
-
-// File returns the content of the file called name.
-func (b *Bundle) File(name string) ([]byte, bool) {
-	for _, f := range b.Files {
-		if f.Name == name {
-			return f.Data, true
-		}
-	}
-	return nil, false
 }

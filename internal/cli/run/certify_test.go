@@ -108,7 +108,7 @@ func TestRunCertify(t *testing.T) {
 		t.Fatal(err)
 	}
 	onDisk, _ := os.ReadFile(filepath.Join(out, "report.json"))
-	if got, _ := b.File(bundle.FileReport); string(got) != string(onDisk) {
+	if got, _ := b.ReadAll(bundle.FileReport); string(got) != string(onDisk) {
 		t.Error("the bundle's report.json differs from the one written beside it")
 	}
 	// The mini pack is not the embedded (approved) pack: the same decision in run and bundle.
@@ -131,7 +131,7 @@ func TestRunBundleUnsignedAndBadKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, signed := b.File(bundle.FileSignature); signed {
+	if _, signed := b.Lookup(bundle.FileSignature); signed {
 		t.Error("--bundle without --sign-key signed the bundle")
 	}
 	// Issue 12 finding 8: run said "certifiable: yes" here, verify "no". Now both say no, why.

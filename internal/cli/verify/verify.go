@@ -131,7 +131,7 @@ func check(opts *Options) (*outcome, error) {
 	}
 	o := &outcome{Signer: pub.Fingerprint()}
 	evidence := certify.UnsignedBundle
-	if _, signed := b.File(bundle.FileSignature); signed {
+	if _, signed := b.Lookup(bundle.FileSignature); signed {
 		evidence = certify.SignedBundle
 	}
 	var reasons []string

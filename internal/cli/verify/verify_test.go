@@ -208,13 +208,16 @@ func TestRunVerifyRefuses(t *testing.T) {
 		}
 	}
 	// A tampered copy: report.json with a changed byte, the rest as signed.
-	files := append([]bundle.File{}, b.Files...)
-	for i := range files {
-		if files[i].Name == bundle.FileReport {
-			d := append([]byte{}, files[i].Data...)
-			d[len(d)/2] ^= 1
-			files[i].Data = d
+	var files []bundle.File
+	for _, bf := range b.Files {
+		d, err := bf.ReadAll()
+		if err != nil {
+			t.Fatal(err)
 		}
+		if bf.Name == bundle.FileReport {
+			d[len(d)/2] ^= 1
+		}
+		files = append(files, bundle.File{Name: bf.Name, Data: d})
 	}
 	flipped := filepath.Join(f.dir, "flipped.zip")
 	flip := append([]byte{}, data...)
