@@ -18,6 +18,7 @@ import (
 	"github.com/chanconf/chanconf/internal/cli/lint"
 	"github.com/chanconf/chanconf/internal/cli/list"
 	"github.com/chanconf/chanconf/internal/cli/run"
+	"github.com/chanconf/chanconf/internal/cli/selfcert"
 	"github.com/chanconf/chanconf/internal/cli/servereference"
 	"github.com/chanconf/chanconf/internal/cli/variants"
 	"github.com/chanconf/chanconf/internal/cli/verify"
@@ -89,6 +90,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		doctor.NewCmd(f, nil),
 		diff.NewCmd(f, nil),
 		catalog.NewCmd(f, nil),
+		selfcert.NewCmd(f),
 	)
 	return root
 }
