@@ -21,6 +21,8 @@ type RunOptions struct {
 	Pack *specs.Pack
 	// Faults are the reference channel's fault switches (none: a conformant channel).
 	Faults []string
+	// Variants are the reference channel's variant switches: behaviour the standard allows.
+	Variants []string
 	// Focus is a regular expression on case IDs (runner.Options.Focus); empty runs every case.
 	Focus string
 	// Concurrency is the runner's worker-pool size (default runner.DefaultConcurrency).
@@ -43,9 +45,9 @@ func RunReference(ctx context.Context, opts RunOptions) (*reports.Report, error)
 	if opts.Pack == nil {
 		return nil, fmt.Errorf("selfcert: RunOptions.Pack is nil")
 	}
-	t, err := essc.Open(ctx, essc.TargetOptions{Faults: opts.Faults, Keys: opts.Keys, Log: opts.Log})
+	t, err := essc.Open(ctx, essc.TargetOptions{Faults: opts.Faults, Variants: opts.Variants, Keys: opts.Keys, Log: opts.Log})
 	if err != nil {
-		return nil, fmt.Errorf("starting the reference channel with faults %v: %w", opts.Faults, err)
+		return nil, fmt.Errorf("starting the reference channel with faults %v, variants %v: %w", opts.Faults, opts.Variants, err)
 	}
 	defer t.Close()
 	runID := opts.RunID
@@ -80,6 +82,7 @@ func RunReference(ctx context.Context, opts RunOptions) (*reports.Report, error)
 			Profiles:  t.Declaration.Profiles,
 			Reference: true,
 			Faults:    opts.Faults,
+			Variants:  opts.Variants,
 		},
 	})
 }

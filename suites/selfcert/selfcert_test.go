@@ -49,6 +49,10 @@ func TestSelfCertification(t *testing.T) {
 	if err != nil {
 		t.Fatalf("starting the clean and determinism runs: %v", err)
 	}
+	variants, err := startVariantParts(ctx, t.TempDir())
+	if err != nil {
+		t.Fatalf("starting the variant runs: %v", err)
+	}
 	var progress bytes.Buffer
 	res, err := Check(ctx, Options{SkipClean: true, Progress: &progress})
 	t.Logf("progress:\n%s", progress.String())
@@ -70,6 +74,7 @@ func TestSelfCertification(t *testing.T) {
 	if err != nil {
 		t.Errorf("the clean or the determinism run failed: %v", err)
 	}
+	checkVariantParts(t, variants)
 	t.Logf("total %s", time.Since(start).Round(time.Millisecond))
 }
 
