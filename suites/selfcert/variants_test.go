@@ -29,8 +29,9 @@ var variantOut = flag.String("selfcert.variants-out", "", "internal: the JSON fi
 
 // variantProcesses is how many child processes share the variant runs. Each run is a whole
 // pack (about 6 s, mostly waiting for expiries), so a few processes in parallel keep the
-// self-certification short without oversubscribing a small machine.
-const variantProcesses = 8
+// self-certification short; more (8 were tried) load a 2-core machine so much that steps of the
+// QR cases take longer than a code's lifetime.
+const variantProcesses = 4
 
 // TestSelfCertificationVariantsPart runs the variants named by -selfcert.variants and writes
 // their results to -selfcert.variants-out; it is skipped unless TestSelfCertification started
