@@ -295,7 +295,14 @@ func (c *Console) identity(r *Report) {
 
 func (c *Console) verdict(r *Report) {
 	c.write("\nverdict: " + c.cs.paint(verdictColor(r.Verdict), r.Verdict.String()) + "\n")
+	short := map[string]string{} // a cause's reason repeats the ERROR block above: shortened
+	for _, g := range r.Causes {
+		short[causeReason(g)] = fmt.Sprintf("%d cases errored: see \"ERROR %d cases\" above", g.Count, g.Count)
+	}
 	for _, reason := range r.Reasons {
+		if s, ok := short[reason]; ok {
+			reason = s
+		}
 		c.write("  " + reason + "\n")
 	}
 }

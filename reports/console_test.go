@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -148,5 +149,41 @@ func TestConsoleConcurrent(t *testing.T) {
 	wg.Wait()
 	if n := strings.Count(buf.String(), "C\tFAIL\tx\n"); n != 8 {
 		t.Errorf("%d case lines, want 8", n)
+	}
+}
+
+// TestConsoleCauseOnce: 40 cases stopped by one refusal (met at different steps and URLs) and
+// one case stopped by a timeout print the refusal once while the run goes and once in the
+// summary, with the count, the fix and the case IDs; the verdict's reason points to it.
+func TestConsoleCauseOnce(t *testing.T) {
+	r := &Report{Target: Target{Profiles: []string{"rest"}}}
+	for i := range 40 {
+		r.Cases = append(r.Cases, Case{ID: fmt.Sprintf("FUN-X-%03d", i), Level: LevelMust, Profile: "rest", State: Error,
+			Message: fmt.Sprintf("step %d: POST https://h:1/p/%d: connect: connection refused", i%4+1, i)})
+	}
+	r.Cases = append(r.Cases, Case{ID: "FUN-Y-001", Level: LevelMust, Profile: "rest", State: Error, Message: "the case exceeded its timeout"})
+	Judge(r)
+	var buf bytes.Buffer
+	c := NewConsole(&buf, ColorScheme{})
+	for _, k := range r.Cases {
+		c.CaseFinished(k)
+	}
+	c.Summary(r, nil)
+	out := buf.String()
+	for _, want := range []string{
+		"FUN-X-000\tERROR\tstep 1: POST https://h:1/p/0: connect: connection refused\n",
+		"FUN-Y-001\tERROR\tthe case exceeded its timeout\n",
+		"\nERROR 40 cases  connect: connection refused\n  fix: nothing listens at that address",
+		"  cases: FUN-X-000, FUN-X-001, FUN-X-002, FUN-X-003, FUN-X-004, FUN-X-005, FUN-X-006, FUN-X-007 and 32 more\n",
+		"\nERROR FUN-Y-001  \n",
+		"  40 cases errored: see \"ERROR 40 cases\" above\n",
+		"  FUN-Y-001 errored: the case exceeded its timeout\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "connection refused"); n != 2 {
+		t.Errorf("connection refused printed %d times, want 2 (the first case, the summary):\n%s", n, out)
 	}
 }

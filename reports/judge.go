@@ -49,13 +49,18 @@ func causeReasons(cases Cases, causes []Cause) []string {
 			}
 			continue
 		}
-		reason := fmt.Sprintf("%d cases errored (%s): %s", g.Count, idList(g.Cases, 3), g.Key)
-		if g.Fix != "" {
-			reason += " (fix: " + g.Fix + ")"
-		}
-		out = append(out, reason)
+		out = append(out, causeReason(g))
 	}
 	return out
+}
+
+// causeReason is the verdict's reason for a cause of several cases.
+func causeReason(g Cause) string {
+	reason := fmt.Sprintf("%d cases errored (%s): %s", g.Count, idList(g.Cases, 3), g.Key)
+	if g.Fix != "" {
+		reason += " (fix: " + g.Fix + ")"
+	}
+	return reason
 }
 
 // idList names at most n IDs, "A, B, C and 7 more".
