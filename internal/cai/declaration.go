@@ -45,6 +45,10 @@ type Declaration struct {
 type Sandbox struct {
 	// DataKey is the channel's SM4 data key, 32 hex characters (secret).
 	DataKey string `yaml:"dataKey"`
+	// DataKeyCheck is the data key's check value (KeyCheckValue), 6 hex characters: required
+	// since CAI 1.0.1 so that a mistyped data key is refused before a run instead of failing
+	// every case that opens a real-name token. It is not secret.
+	DataKeyCheck string `yaml:"dataKeyCheck"`
 	// QRLifetimeSeconds is the channel's QR lifetime in the sandbox, 1..60.
 	QRLifetimeSeconds int `yaml:"qrLifetimeSeconds"`
 	// TLSCA is the PEM CA to trust for the channel's TLS certificate; empty means the system
@@ -82,7 +86,9 @@ func declFields() []string {
 }
 
 // sandboxFields returns the keys of the sandbox section.
-func sandboxFields() []string { return []string{"dataKey", "qrLifetimeSeconds", "tlsCA"} }
+func sandboxFields() []string {
+	return []string{"dataKey", "dataKeyCheck", "qrLifetimeSeconds", "tlsCA"}
+}
 
 // LoadDeclaration reads and parses a declaration file; see ParseDeclaration.
 func LoadDeclaration(path string) (*Declaration, error) {
@@ -214,6 +220,8 @@ func (d *Declaration) sandboxTarget(key string) any {
 	switch key {
 	case "dataKey":
 		return &d.Sandbox.DataKey
+	case "dataKeyCheck":
+		return &d.Sandbox.DataKeyCheck
 	case "qrLifetimeSeconds":
 		return &d.Sandbox.QRLifetimeSeconds
 	case "tlsCA":

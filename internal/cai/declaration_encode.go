@@ -26,6 +26,9 @@ func (d Declaration) MarshalYAML() (any, error) {
 	add(m, "raRoot", literal(d.RARoot))
 	sb := &yaml.Node{Kind: yaml.MappingNode}
 	add(sb, "dataKey", str(d.Sandbox.DataKey))
+	if d.Sandbox.DataKeyCheck != "" {
+		add(sb, "dataKeyCheck", str(d.Sandbox.DataKeyCheck))
+	}
 	add(sb, "qrLifetimeSeconds", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(d.Sandbox.QRLifetimeSeconds)})
 	if d.Sandbox.TLSCA != "" {
 		add(sb, "tlsCA", literal(d.Sandbox.TLSCA))

@@ -3,6 +3,7 @@ package cai
 import (
 	"crypto/rand"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
 	"math/big"
 	"slices"
@@ -43,6 +44,7 @@ certificate: |
 ` + cert + `raRoot: |
 ` + cert + `sandbox:
   dataKey: "00112233445566778899aabbccddeeff"
+  dataKeyCheck: "72eba3"
   qrLifetimeSeconds: 5
 `
 }
@@ -102,6 +104,15 @@ func TestParseDeclarationErrors(t *testing.T) {
 			[]string{"sandbox.qrLifetimeSeconds: must be 1..60, got 90"}},
 		{"data key", `dataKey: "00112233445566778899aabbccddeeff"`, `dataKey: "0011"`,
 			[]string{"sandbox.dataKey: must be 32 hex characters"}},
+		// Issue 12 finding 3: a mistyped data key is refused before anything runs, never echoed.
+		{"data key mistyped", `dataKey: "00112233445566778899aabbccddeeff"`, `dataKey: "00112233445566778899aabbccddeefe"`,
+			[]string{"sandbox.dataKeyCheck: 72eba3 is not the check value of sandbox.dataKey: one of the two is mistyped"}},
+		{"check value mistyped", `dataKeyCheck: "72eba3"`, `dataKeyCheck: "72EBA4"`,
+			[]string{"sandbox.dataKeyCheck: 72EBA4 is not the check value"}},
+		{"check value missing", `  dataKeyCheck: "72eba3"` + "\n", "",
+			[]string{"sandbox.dataKeyCheck: required since CAI 1.0.1", "first 3 bytes of SM4-ECB encryption of a zero block"}},
+		{"check value malformed", `dataKeyCheck: "72eba3"`, `dataKeyCheck: "72eb"`,
+			[]string{"sandbox.dataKeyCheck: must be 6 hex characters", "got 4 characters"}},
 		{"sandbox unknown", "  qrLifetimeSeconds: 5", "  qrLifetimeSeconds: 5\n  dataKeys: x",
 			[]string{"sandbox.dataKeys: unknown field"}},
 		{"two problems", `caiVersion: "1"`, `caiVersion: "2"` + "\nname: again",
@@ -128,17 +139,34 @@ func TestParseDeclarationErrors(t *testing.T) {
 			if !errors.As(err, &de) || de.File != "decl.yaml" {
 				t.Errorf("error is not a *DeclarationError naming the file: %#v", err)
 			}
-			if strings.Contains(err.Error(), "0011") && tt.name == "data key" {
+			if strings.Contains(err.Error(), "0011") && strings.HasPrefix(tt.name, "data key") {
 				t.Errorf("error echoes the data key: %v", err)
 			}
 		})
 	}
 }
 
+// TestKeyCheckValue: the check values of two keys, cross-checked with OpenSSL 3
+// (`openssl enc -sm4-ecb -K KEY -nopad` over 16 zero bytes, first 3 bytes).
+func TestKeyCheckValue(t *testing.T) {
+	for key, want := range map[string]string{
+		"00112233445566778899aabbccddeeff": "72eba3", // the sample declaration's
+		"0123456789abcdeffedcba9876543210": "2677f4", // GB/T 32907's example key
+	} {
+		k, _ := hex.DecodeString(key)
+		if got, err := KeyCheckValue(k); err != nil || got != want {
+			t.Errorf("KeyCheckValue(%s) = %s, %v; want %s", key, got, err, want)
+		}
+	}
+	if _, err := KeyCheckValue([]byte("short")); err == nil {
+		t.Error("a 5-byte key has a check value")
+	}
+}
+
 func TestValidateMissing(t *testing.T) {
 	err := (&Declaration{}).Validate()
 	for _, f := range []string{"caiVersion", "channelNo", "name", "baseURL", "profiles", "regions",
-		"certificate", "raRoot", "sandbox.dataKey", "sandbox.qrLifetimeSeconds"} {
+		"certificate", "raRoot", "sandbox.dataKey", "sandbox.dataKeyCheck", "sandbox.qrLifetimeSeconds"} {
 		if !strings.Contains(err.Error(), "declaration: "+f+":") {
 			t.Errorf("missing %s not reported:\n%v", f, err)
 		}

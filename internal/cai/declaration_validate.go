@@ -114,12 +114,16 @@ func (d *Declaration) validateCertificates() error {
 	return errors.Join(errs...)
 }
 
-// validateSandbox checks the data key, the QR lifetime and the optional TLS CA.
+// validateSandbox checks the data key and its check value, the QR lifetime and the optional
+// TLS CA.
 func (d *Declaration) validateSandbox() error {
 	var errs []error
 	if !dataKeyPattern.MatchString(d.Sandbox.DataKey) {
 		// Never echo the key: it is secret even when malformed.
 		errs = append(errs, d.problem("sandbox.dataKey", "must be 32 hex characters (16-byte SM4 key), got %d characters", len(d.Sandbox.DataKey)))
+	}
+	if err := d.validateDataKeyCheck(); err != nil {
+		errs = append(errs, err)
 	}
 	if q := d.Sandbox.QRLifetimeSeconds; q < 1 || q > MaxQRLifetimeMillis/1000 {
 		errs = append(errs, d.problem("sandbox.qrLifetimeSeconds", "must be 1..%d, got %d", MaxQRLifetimeMillis/1000, q))

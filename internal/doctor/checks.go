@@ -95,8 +95,10 @@ type step struct {
 // steps are the network checks in the order they run.
 func (p *prober) steps() []step {
 	return []step{
+		{CheckCertificate, false, p.certificate},
 		{CheckDNS, true, p.dns}, {CheckTCP, true, p.tcp}, {CheckTLS, true, p.tls},
 		{CheckHealth, false, p.health}, {CheckClock, true, p.clock}, {CheckSigned, false, p.signed},
+		{CheckDataKey, false, p.dataKey},
 	}
 }
 

@@ -54,6 +54,8 @@ const (
 	CheckHealth      = "health"
 	CheckClock       = "clock"
 	CheckSigned      = "signed request"
+	CheckCertificate = "certificate"
+	CheckDataKey     = "data key"
 )
 
 // Check is the result of one pre-flight check.

@@ -61,7 +61,7 @@ func find(r *Result, name string) Check {
 	return Check{Name: name, Status: Skipped, Detail: "(absent)"}
 }
 
-const allOK = "declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK"
+const allOK = "declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK data key=OK"
 
 func TestHealthyChannels(t *testing.T) {
 	srv, decl := clitest.Reference(t, refchannel.Options{})
@@ -131,6 +131,22 @@ func TestBrokenSetups(t *testing.T) {
 	wrongKeySrv, wrongKeyDecl := clitest.Reference(t, refchannel.Options{Keys: ks})
 	noDateURL, noDateDecl := skewed(t, func() []string { return nil })
 	lateURL, lateDecl := skewed(t, func() []string { return []string{time.Now().Add(-10 * time.Minute).UTC().Format(http.TimeFormat)} })
+	otherKey := strings.Repeat("ab", 16)
+	otherKeyBytes, _ := hex.DecodeString(otherKey)
+	otherKCV, err := cai.KeyCheckValue(otherKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := keys.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, expiredPEM, err := keys.IssueChannelCert(real, d.ChannelNo, &real.Channel.PublicKey,
+		time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired := string(expiredPEM)
 	brokenDecl := filepath.Join(t.TempDir(), "d.yaml")
 	data, _ := os.ReadFile(decl)
 	if err := os.WriteFile(brokenDecl, bytes.Replace(data, []byte(`channelNo: "1000000001"`), []byte(`channelNo: "12AB"`), 1), 0o600); err != nil {
@@ -148,38 +164,53 @@ func TestBrokenSetups(t *testing.T) {
 		clauses string
 	}{
 		{"invalid declaration", Options{Target: srv.URL, DeclarationPath: brokenDecl},
-			"declaration=PROBLEM dns=SKIPPED tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			"declaration=PROBLEM certificate=SKIPPED dns=SKIPPED tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED data key=SKIPPED",
 			CheckDeclaration, "channelNo: must be 10 digits", "STANDARD.md section 0", ""},
 		{"name does not resolve", Options{Target: "https://sandbox.channel.invalid:8443/cai/v1", DeclarationPath: decl,
 			Config: Config{LookupHost: func(context.Context, string) ([]string, error) { return nil, errors.New("no such host") }}},
-			"declaration=OK dns=PROBLEM tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			"declaration=OK certificate=OK dns=PROBLEM tcp=SKIPPED tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED data key=SKIPPED",
 			CheckDNS, "sandbox.channel.invalid does not resolve", "DNS or /etc/hosts", ""},
 		{"closed port", Options{Target: "https://" + clitest.ClosedAddr(t) + "/cai/v1", DeclarationPath: decl},
-			"declaration=OK dns=OK tcp=PROBLEM tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+			"declaration=OK certificate=OK dns=OK tcp=PROBLEM tls=SKIPPED health=SKIPPED clock=SKIPPED signed request=SKIPPED data key=SKIPPED",
 			CheckTCP, "cannot connect", "nothing listens on 127.0.0.1:", ""},
 		{"untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.Sandbox.TLSCA = string(otherCA.CAPEM)
-		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+		})}, "declaration=OK certificate=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED data key=SKIPPED",
 			CheckTLS, "certificate signed by unknown authority", "not issued by the CA in sandbox.tlsCA", "CAI-1.5"},
 		{"publicly untrusted certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.Sandbox.TLSCA = ""
-		})}, "declaration=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED",
+		})}, "declaration=OK certificate=OK dns=OK tcp=OK tls=PROBLEM health=SKIPPED clock=SKIPPED signed request=SKIPPED data key=SKIPPED",
 			CheckTLS, "unknown authority", "put the PEM certificate of the CA that issued it in the declaration's sandbox.tlsCA", "CAI-1.5"},
 		{"wrong key", Options{Target: wrongKeySrv.URL, DeclarationPath: wrongKeyDecl},
-			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
+			"declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM data key=OK",
 			CheckSigned, "response signature does not verify", "declare the certificate of the key the channel signs with", ""},
 		{"another channel number", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
 			d.ChannelNo = "1000000002"
-		})}, "declaration=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM",
+		})}, "declaration=OK certificate=PROBLEM dns=OK tcp=OK tls=OK health=OK clock=OK signed request=PROBLEM data key=PROBLEM",
 			CheckSigned, "answered 403 CHANNEL_MISMATCH", "the channel's own number is not 1000000002", ""},
 		{"skewed Date header", Options{Target: lateURL, DeclarationPath: lateDecl},
-			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
+			"declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK data key=OK",
 			CheckClock, "apart (more than 5s)", "synchronise both clocks with NTP", ""},
 		{"no Date header", Options{Target: noDateURL, DeclarationPath: noDateDecl},
-			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK",
+			"declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=OK data key=OK",
 			CheckClock, "carry no Date header", "send a Date header", "CAI-11.6"},
+		// Issue 12 finding 3: a wrong data key (with its own, matching check value: the vendor
+		// took both from the wrong record) passed doctor and then failed 89 cases with no hint.
+		{"wrong data key", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.Sandbox.DataKey, d.Sandbox.DataKeyCheck = otherKey, otherKCV
+		})}, "declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK data key=PROBLEM",
+			CheckDataKey, "answered 401 TOKEN_DECRYPT_FAILED", "the declared sandbox.dataKey is not the key the channel's sandbox uses", ""},
+		// Issue 12 finding 3: an expired channel certificate was found only by SEC-MSG-011.
+		{"expired certificate", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.Certificate = expired
+		})}, "declaration=OK certificate=PROBLEM dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK data key=OK",
+			CheckCertificate, "certificate valid now: valid 2020-01-01T00:00:00Z to 2021-01-01T00:00:00Z", "have the RA renew it", "CAI-2.7"},
+		{"certificate not from the RA root", Options{Target: srv.URL, DeclarationPath: writeDeclaration(t, d, func(d *cai.Declaration) {
+			d.RARoot = string(otherCA.CAPEM)
+		})}, "declaration=OK certificate=PROBLEM dns=OK tcp=OK tls=OK health=OK clock=OK signed request=OK data key=OK",
+			CheckCertificate, "certificate chains to the declared RA root", "not issued by the declared raRoot", "CAI-2.7"},
 		{"local clock ahead", Options{Target: srv.URL, DeclarationPath: decl, Config: Config{Now: func() time.Time { return time.Now().Add(time.Hour) }}},
-			"declaration=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=PROBLEM",
+			"declaration=OK certificate=OK dns=OK tcp=OK tls=OK health=OK clock=PROBLEM signed request=PROBLEM data key=PROBLEM",
 			CheckSigned, "TIMESTAMP_OUT_OF_WINDOW", "see the clock check", ""},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanconf/chanconf/internal/cai"
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/suites/engine"
 	"github.com/emmansun/gmsm/smx509"
@@ -93,27 +94,33 @@ func (certificateProbe) Validate(with *yaml.Node) error {
 // Run implements engine.Probe: chain to the declared RA root, validity now, subject naming the
 // channel number, and a live signed response verifying with the certificate's key.
 func (pr certificateProbe) Run(ctx context.Context, env engine.ProbeEnv, _ *yaml.Node) (engine.ProbeResult, error) {
-	d := pr.p.decl
-	cert, err := d.ChannelCert()
+	checks, err := CertificateChecks(pr.p.decl, pr.p.now())
 	if err != nil {
 		return engine.ProbeResult{}, fmt.Errorf("channel-certificate: %w", err)
 	}
-	root, err := d.RARootCert()
-	if err != nil {
-		return engine.ProbeResult{}, fmt.Errorf("channel-certificate: %w", err)
-	}
-	now := pr.p.now()
-	res := engine.ProbeResult{Checks: []reports.Check{
-		chainCheck(cert, root, now),
-		validityCheck(cert, now),
-		subjectCheck(cert, d.ChannelNo),
-	}}
+	res := engine.ProbeResult{Checks: checks}
 	live, err := pr.liveCheck(ctx, env)
 	if err != nil {
 		return res, err
 	}
 	res.Checks = append(res.Checks, live)
 	return res, nil
+}
+
+// CertificateChecks are the offline checks of CAI-2.7 on the declared certificate: it chains
+// to the declared RA root, is valid at now, and its subject names the channel number. The
+// pack's probe and `chanconf doctor` both use them, so the pre-flight finds exactly what the
+// case would FAIL.
+func CertificateChecks(d *cai.Declaration, now time.Time) ([]reports.Check, error) {
+	cert, err := d.ChannelCert()
+	if err != nil {
+		return nil, err
+	}
+	root, err := d.RARootCert()
+	if err != nil {
+		return nil, err
+	}
+	return []reports.Check{chainCheck(cert, root, now), validityCheck(cert, now), subjectCheck(cert, d.ChannelNo)}, nil
 }
 
 // check builds a probe check with an outcome from ok.

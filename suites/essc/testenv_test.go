@@ -19,7 +19,7 @@ func testDecl(t *testing.T, ks *keys.Set) *cai.Declaration {
 		CAIVersion: "1", ChannelNo: keys.ReferenceChannelNo, Name: "Test", BaseURL: "https://127.0.0.1:8443/cai/v1",
 		Profiles: []string{"rest", "graphql"}, Regions: []string{"110000", "310000"}, Level2: true,
 		Certificate: string(ks.PEM.ChannelCert), RARoot: string(ks.PEM.RARoot),
-		Sandbox: cai.Sandbox{DataKey: "00112233445566778899aabbccddeeff", QRLifetimeSeconds: 5},
+		Sandbox: cai.Sandbox{DataKey: "00112233445566778899aabbccddeeff", DataKeyCheck: "72eba3", QRLifetimeSeconds: 5},
 	}
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)

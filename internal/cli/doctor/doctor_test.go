@@ -63,8 +63,8 @@ func TestRunDoctor(t *testing.T) {
 		{"ready", Options{Target: srv.URL, Declaration: decl}, cmdutil.ExitConformant,
 			[]string{"OK       signed request: signed GET", "ready: the channel can be tested"}},
 		{"closed port", Options{Target: "https://" + clitest.ClosedAddr(t) + "/cai/v1", Declaration: decl}, cmdutil.ExitUsage,
-			[]string{"PROBLEM  tcp:", "fix: nothing listens on", "SKIPPED  tls:", "not ready: 5 of 7 checks did not pass",
-				"the channel is not ready to be tested: 5 problems"}},
+			[]string{"PROBLEM  tcp:", "fix: nothing listens on", "SKIPPED  tls:", "not ready: 6 of 9 checks did not pass",
+				"the channel is not ready to be tested: 6 problems"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

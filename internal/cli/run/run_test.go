@@ -3,6 +3,7 @@ package run
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chanconf/chanconf/fixtures/keys"
 	"github.com/chanconf/chanconf/fixtures/refchannel"
+	"github.com/chanconf/chanconf/internal/cai"
 	"github.com/chanconf/chanconf/internal/cli/clitest"
 	"github.com/chanconf/chanconf/internal/cmdutil"
 	"github.com/chanconf/chanconf/internal/iostreams"
@@ -174,6 +176,41 @@ func TestRunRun(t *testing.T) {
 				t.Errorf("quiet stdout is\n%s\nstderr\n%s\nwant only the verdict, failing cases and paths on stdout", out, stderr)
 			}
 		})
+	}
+}
+
+// TestRunWarnsOfAWrongDataKey: issue 12 finding 3, a wrong data key gave 89 FAILs reading
+// "expected 201, got 401" with no hint. The pre-flight now says what is wrong before the run.
+func TestRunWarnsOfAWrongDataKey(t *testing.T) {
+	srv, _ := clitest.Reference(t, refchannel.Options{})
+	d := srv.Declaration()
+	key := bytes.Repeat([]byte{0xab}, 16)
+	kcv, err := cai.KeyCheckValue(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Sandbox.DataKey, d.Sandbox.DataKeyCheck = hex.EncodeToString(key), kcv
+	data, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "wrong-key.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts, _, stderr := testOptions(t)
+	opts.Target, opts.Declaration, opts.Focus = srv.URL, path, "^FUN-SES-901$"
+	err = Run(t.Context(), opts)
+	if cmdutil.Classify(err) != cmdutil.ExitNonconformant {
+		t.Fatalf("exit %d (%v), want 1: the session case fails", cmdutil.Classify(err), err)
+	}
+	for _, want := range []string{"warning: pre-flight data key:", "TOKEN_DECRYPT_FAILED", "the declared sandbox.dataKey is not the key the channel's sandbox uses"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr.String(), hex.EncodeToString(key)) {
+		t.Error("the data key was printed")
 	}
 }
 
