@@ -84,6 +84,13 @@ type Executor struct {
 
 	// evidence counts the bytes recorded so far, against EvidenceRunBytes.
 	evidence atomic.Int64
+	// secretMembers are the JSON member names the contracts mark secret (x-secret, @secret):
+	// their values are redacted wherever they appear, whatever a case captured.
+	secretMembers map[string]bool
+	// seen gathers every secret value met in the run (minted, captured, received), for the
+	// post-write scan of the outputs (SeenSecrets).
+	seenMu sync.Mutex
+	seen   map[string]bool
 
 	mu        sync.Mutex
 	exchanges []reports.Exchange
@@ -107,6 +114,17 @@ func New(opts Options) (*Executor, error) {
 	maps.Copy(e.parseFuncs, opts.Platform.TemplateFuncs())
 	if err := e.compileContracts(); err != nil {
 		return nil, err
+	}
+	e.secretMembers, e.seen = map[string]bool{}, map[string]bool{}
+	if e.openapi != nil {
+		for _, m := range e.openapi.SecretMembers() {
+			e.secretMembers[m] = true
+		}
+	}
+	if e.graphql != nil {
+		for _, m := range e.graphql.SecretMembers() {
+			e.secretMembers[m] = true
+		}
 	}
 	if p := opts.Pack.Manifest.ErrorCode; p != "" {
 		path, err := jsonpath.Parse(p)
@@ -185,6 +203,32 @@ func (e *Executor) Exchanges() []reports.Exchange {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]reports.Exchange(nil), e.exchanges...)
+}
+
+// SeenSecrets returns every secret value of the run: the platform's, and each one minted,
+// captured as secret or received in a member the contract marks secret. After writing its
+// outputs, a run scans them for these values (none may remain).
+func (e *Executor) SeenSecrets() []string {
+	e.seenMu.Lock()
+	defer e.seenMu.Unlock()
+	out := append([]string(nil), e.opts.Platform.Secrets()...)
+	for s := range e.seen {
+		out = append(out, s)
+	}
+	return out
+}
+
+// remember adds secret values to the run's seen set.
+func (e *Executor) remember(sets ...[]string) {
+	e.seenMu.Lock()
+	defer e.seenMu.Unlock()
+	for _, set := range sets {
+		for _, s := range set {
+			if len(s) >= minSecretLen {
+				e.seen[s] = true
+			}
+		}
+	}
 }
 
 // CloseIdleConnections closes the transports' idle connections (at the end of a run).

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,9 @@ func (h *hostileStub) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("X-Flood", fmt.Sprintf("%d-%s", i, strings.Repeat("a", 1000)))
 		}
 		writeJSON(w, 200, map[string]string{"id": "x"})
+	case path == "/dup":
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"token":"DECOY-TOKEN-1234","id":"x","token":"REAL-TOKEN-5678"}`)
 	case path == "/slow":
 		time.Sleep(time.Second)
 		writeJSON(w, 200, map[string]string{"id": "x"})
@@ -166,5 +170,28 @@ func TestNoSilentRetries(t *testing.T) {
 	}
 	if o.State != reports.Pass {
 		t.Errorf("the retry on a fresh connection succeeds: %s %q", o.State, o.Message)
+	}
+}
+
+// A member the contract marks secret (x-secret) is redacted wherever it appears, whatever the
+// case captured, each value of a duplicated member included (issue 11 finding 11); the run
+// remembers both for the post-write scan.
+func TestSecretMembersRedacted(t *testing.T) {
+	h := newHostileStub(t)
+	e := hostileExec(t, h)
+	dup := rawStep("dup", "/dup")
+	dup.Expect.JSON = []specs.Assert{{Path: "$.token", Op: "equals", Value: val(t, "x")}}
+	o := run(t, e, oneCase("HOS-4", dup))
+	recorded := dump(o)
+	for _, x := range e.Exchanges() {
+		recorded += x.Response.Body + x.Request.URL
+	}
+	for _, v := range []string{"DECOY-TOKEN-1234", "REAL-TOKEN-5678"} {
+		if strings.Contains(recorded, v) {
+			t.Errorf("%s is in the evidence or the outcome", v)
+		}
+		if !slices.Contains(e.SeenSecrets(), v) {
+			t.Errorf("%s is not among the run's secrets", v)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
+	"github.com/chanconf/chanconf/suites/contract"
 )
 
 // CaseOutcome is the result of executing one case. Its fields match runner.Outcome, so the
@@ -47,6 +48,9 @@ type caseRun struct {
 	personas map[string]map[string]string
 	vars     map[string]any
 	secrets  []string // captured secret values
+	// received are values of members the contract marks secret, found in this case's
+	// exchanges; guarded by mu (a probe may send concurrently).
+	received []string
 	checks   []reports.Check
 	evidence []string
 	// mu guards pending and evidence: a probe may send concurrently through ProbeEnv.Do.
@@ -94,6 +98,12 @@ func (e *Executor) Run(ctx context.Context, c *specs.Case) CaseOutcome {
 	out.State, out.Message = r.judge()
 	out.NotApplicable = out.State == reports.Skip
 	red := r.redactor()
+	r.mu.Lock()
+	e.remember(r.secrets, r.received)
+	r.mu.Unlock()
+	if r.env != nil {
+		e.remember(r.env.Secrets())
+	}
 	for i := range r.checks {
 		red.check(&r.checks[i])
 	}
@@ -232,13 +242,36 @@ func orNone(s string) string {
 	return s
 }
 
-// redactor covers the run's secrets, the case's minted secrets and its secret captures.
+// redactor covers the run's secrets, the case's minted secrets, its secret captures and the
+// values of secret members it received or sent.
 func (r *caseRun) redactor() *redactor {
 	var caseSecrets []string
 	if r.env != nil {
 		caseSecrets = r.env.Secrets()
 	}
-	return newRedactor(r.e.sensitive, r.e.secrets, caseSecrets, r.secrets)
+	r.mu.Lock()
+	received := append([]string(nil), r.received...)
+	r.mu.Unlock()
+	return newRedactor(r.e.sensitive, r.e.secrets, caseSecrets, r.secrets, received)
+}
+
+// learnSecrets adds to received the values of secret members in the pending exchanges' bodies
+// (duplicate members included), before they are redacted.
+func (r *caseRun) learnSecrets(pending []reports.Exchange) {
+	if len(r.e.secretMembers) == 0 {
+		return
+	}
+	var found []string
+	for i := range pending {
+		found = append(found, contract.SecretValues([]byte(pending[i].Request.Body), r.e.secretMembers)...)
+		found = append(found, contract.SecretValues([]byte(pending[i].Response.Body), r.e.secretMembers)...)
+	}
+	if len(found) == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.received = append(r.received, found...)
+	r.mu.Unlock()
 }
 
 // flush redacts the exchanges recorded since the last flush and publishes them.
@@ -250,6 +283,7 @@ func (r *caseRun) flush() {
 	if len(pending) == 0 {
 		return
 	}
+	r.learnSecrets(pending)
 	red := r.redactor()
 	for i := range pending {
 		red.exchange(&pending[i])
