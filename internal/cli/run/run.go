@@ -281,6 +281,9 @@ func execute(ctx context.Context, opts *Options, pack *specs.Pack, t *target, se
 		}
 		paths = append(paths, p)
 	}
+	if err := scanOutputs(paths, caseRunner.secrets()); err != nil {
+		return err
+	}
 	code := cmdutil.ExitForReport(rep)
 	if err := con.summary(rep, paths, code, opts.wantsBundle() || x.base != nil || x.waivers != nil); err != nil {
 		return err

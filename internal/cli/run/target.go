@@ -128,13 +128,16 @@ func (t *target) reportTarget() reports.Target {
 type caseRunner struct {
 	runner runner.CaseRunner
 	close  func()
+	// secrets returns every secret value met in the run, for the scan of the outputs.
+	secrets func() []string
 }
 
 // newCaseRunner builds the engine executor for the target, or, when the pre-flight failed, a
 // runner that makes every case ERROR with the reason without touching the network.
 func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64, runID string) (*caseRunner, error) {
 	if t.unreachable != nil {
-		return &caseRunner{runner: &unreachableRunner{reason: t.unreachable, now: opts.Now}, close: func() {}}, nil
+		return &caseRunner{runner: &unreachableRunner{reason: t.unreachable, now: opts.Now}, close: func() {},
+			secrets: t.Platform.Secrets}, nil
 	}
 	exec, err := engine.New(engine.Options{
 		Pack:           pack,
@@ -151,7 +154,7 @@ func newCaseRunner(opts *Options, pack *specs.Pack, t *target, seed int64, runID
 	if err != nil {
 		return nil, fmt.Errorf("prepare the engine: %w", err)
 	}
-	return &caseRunner{runner: exec, close: exec.CloseIdleConnections}, nil
+	return &caseRunner{runner: exec, close: exec.CloseIdleConnections, secrets: exec.SeenSecrets}, nil
 }
 
 // unreachableRunner judges every case ERROR because the channel could not be reached: the
