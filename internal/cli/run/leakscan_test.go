@@ -2,8 +2,8 @@ package run
 
 import (
 	"archive/zip"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
