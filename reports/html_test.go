@@ -149,3 +149,26 @@ func TestFailedExchanges(t *testing.T) {
 func TestWriteHTMLGolden(t *testing.T) {
 	goldenFile(t, "report.html", []byte(writeHTML(t, sampleReport())))
 }
+
+func TestWriteHTMLCertifiable(t *testing.T) {
+	tests := []struct {
+		name string
+		e    *Eligibility
+		want string
+	}{
+		{"yes", &Eligibility{Certifiable: true}, `<div class="cert yes" id="certifiable">` + "\n<b>Certifiable: yes</b>\n" +
+			`<div class="muted">This run can back a certificate.</div>`},
+		{"no with reasons", &Eligibility{Reasons: []string{"no bundle"}}, `<div class="cert no" id="certifiable">` +
+			"\n<b>Certifiable: no</b>\n<ul>\n" + `<li title="no bundle">no bundle</li>`},
+		{"not decided", nil, `<b>Certifiable: not decided</b>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sampleReport()
+			r.Eligibility = tt.e
+			if out := writeHTML(t, r); !strings.Contains(out, tt.want) {
+				t.Errorf("HTML lacks %q", tt.want)
+			}
+		})
+	}
+}
