@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -159,12 +160,39 @@ func loadPage(t *testing.T, browser context.Context, file string) (pageFacts, []
 	return facts, nil, nil
 }
 
+// pdfPage matches a page object of a PDF ("/Type /Page", not "/Type /Pages"); chromium writes
+// them uncompressed.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page\b`)
+
+// printPages prints the HTML file as chromium's print preview would (the page's own @page size
+// and margins, no header or footer) and returns the number of pages and the PDF.
+func printPages(t *testing.T, browser context.Context, file string) (int, []byte) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+file)); err != nil {
+		t.Fatalf("load %s: %v", file, err)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatalf("print %s: %v", file, err)
+	}
+	return len(pdfPage.FindAll(pdf, -1)), pdf
+}
+
 // saveScreenshot writes a PNG into the artefacts directory and logs where.
 func saveScreenshot(t *testing.T, dir, name string, png []byte) {
 	t.Helper()
-	path := filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatalf("save the screenshot: %v", err)
-	}
+	path := saveArtifact(t, dir, name+".png", png)
 	t.Logf("screenshot of the first %dx%d px: %s", screenWidth, screenHeight, path)
+}
+
+// saveArtifact writes data as name (slashes made underscores) into dir and returns its path.
+func saveArtifact(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, strings.ReplaceAll(name, "/", "_"))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatalf("save %s: %v", path, err)
+	}
+	return path
 }

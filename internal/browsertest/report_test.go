@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,5 +149,28 @@ func TestReportInBrowser(t *testing.T) {
 				t.Errorf("the broken page passed the check: want a problem with %q, got %q", tt.want, problems)
 			}
 		})
+	}
+	t.Run("print", func(t *testing.T) { testPrint(t, browser, shots, bigPage, bigReport) })
+}
+
+// maxPagesPerFailure bounds the printed report: the issue's 98 failures printed to 88 pages;
+// with its print stylesheet a failure takes two lines, so a quarter page each is generous.
+const maxPagesPerFailure = 0.25
+
+// testPrint prints the report of many failures and checks it stays within a quarter page per
+// failure, then prints it without its print stylesheet to show that the bound catches it.
+func testPrint(t *testing.T, browser context.Context, shots, page string, r *reports.Report) {
+	limit := int(maxPagesPerFailure * float64(r.Summary.Fail))
+	pages, pdf := printPages(t, browser, page)
+	t.Logf("%d failures print to %d pages (limit %d): %s", r.Summary.Fail, pages, limit,
+		saveArtifact(t, shots, "nonconformant.pdf", pdf))
+	if pages == 0 || pages > limit {
+		t.Errorf("%d failures print to %d pages, want 1 to %d", r.Summary.Fail, pages, limit)
+	}
+	unstyled := breakPage(t, page, regexp.MustCompile(`@media print\{`), `@media never{`)
+	n, _ := printPages(t, browser, unstyled)
+	t.Logf("without its print stylesheet: %d pages", n)
+	if n <= limit {
+		t.Errorf("without its print stylesheet the page prints to %d pages, within the limit of %d: the bound proves nothing", n, limit)
 	}
 }
