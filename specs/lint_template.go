@@ -76,9 +76,13 @@ func (tp *templateParser) check(text string, sc *tplScope, report func(error)) {
 	}
 	t := parse.New(tplName)
 	t.Mode = tp.mode
-	if _, err := t.Parse(text, "", "", map[string]*parse.Tree{}, tp.funcs...); err != nil {
+	trees := map[string]*parse.Tree{}
+	if _, err := t.Parse(text, "", "", trees, tp.funcs...); err != nil {
 		report(templateError(err))
 		return
+	}
+	for _, err := range TemplateBounds(tplName, trees) {
+		report(err)
 	}
 	w := &tplWalker{sc: sc, report: report}
 	w.list(t.Root, true)

@@ -22,6 +22,7 @@ type caches struct {
 	docs    sync.Map // string -> gqlDoc
 	trees   sync.Map // template source -> *parse.Tree (nil: not shareable)
 	consts  sync.Map // *specs.Value without templates -> constant
+	bounded sync.Map // template source -> error (nil: its work is bounded; budget.go)
 }
 
 // constant is a decoded operand without templates, or why it does not decode.

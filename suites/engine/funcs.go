@@ -50,8 +50,11 @@ func templateFuncs(now func() time.Time) template.FuncMap {
 		},
 		"repeat": func(s string, n any) (string, error) {
 			count, err := toInt64(n)
-			if err != nil || count < 0 || count > 64<<20 {
-				return "", fmt.Errorf("repeat: count %v must be an integer between 0 and 67108864", n)
+			if err != nil || count < 0 || count > maxTemplateBytes {
+				return "", fmt.Errorf("repeat: count %v must be an integer between 0 and %d", n, maxTemplateBytes)
+			}
+			if count*int64(len(s)) > maxTemplateBytes {
+				return "", fmt.Errorf("repeat: %d times %d bytes is more than the %d MiB a step's templates may produce", count, len(s), maxTemplateBytes>>20)
 			}
 			return strings.Repeat(s, int(count)), nil
 		},

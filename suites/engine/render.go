@@ -43,10 +43,13 @@ func (r *caseRun) render(src string, data map[string]any) (string, error) {
 		return src, nil
 	}
 	t, err := r.template(src)
+	if err == nil {
+		err = r.e.caches.bounds(src, t)
+	}
 	if err != nil {
 		return "", fmt.Errorf("template %q: %w", src, err)
 	}
-	var b strings.Builder
+	b := boundedWriter{budget: &r.budget}
 	if err := t.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("template %q: %w", src, err)
 	}

@@ -44,6 +44,8 @@ type caseRun struct {
 	funcs map[string]any
 	// tmpl carries funcs for executing the run's shared template trees (render).
 	tmpl *template.Template
+	// budget bounds what the templates of one attempt at a step produce (budget.go).
+	budget renderBudget
 	// personas is the case's .p, read once: a case's personas do not change.
 	personas map[string]map[string]string
 	vars     map[string]any
@@ -140,6 +142,7 @@ func (r *caseRun) execute(ctx context.Context) {
 	r.funcs = make(map[string]any, len(r.e.funcs)+8)
 	maps.Copy(r.funcs, r.e.funcs)
 	maps.Copy(r.funcs, env.Funcs())
+	r.funcs = budgeted(r.funcs, &r.budget)
 	r.tmpl = newTemplate().Funcs(r.funcs)
 	failed := false
 	for i := range r.c.Steps {

@@ -16,6 +16,7 @@ import (
 // runStep runs step i (with its wait and repeats) and appends its checks. It returns false when
 // the step could not be completed (an environment problem or a pack bug, recorded in envErr).
 func (r *caseRun) runStep(ctx context.Context, i int, step *specs.Step) bool {
+	r.budget.reset()
 	wait, err := r.waitFor(step)
 	if err != nil {
 		r.environment(i, step, err)
@@ -88,6 +89,7 @@ func (r *caseRun) waitFor(step *specs.Step) (time.Duration, error) {
 func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) ([]reports.Check, error) {
 	var b *built
 	prepare := func() (*http.Request, []byte, string, error) {
+		r.budget.reset() // each attempt (a retry too) builds its request afresh
 		var err error
 		if b, err = r.build(ctx, step); err != nil {
 			return nil, nil, "", err
