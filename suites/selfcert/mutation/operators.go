@@ -213,13 +213,16 @@ func firstLine(s string) string {
 }
 
 // literal: an integer literal becomes +1, -1, x2 and /2 (distinct values only). Array
-// lengths are types, not behaviour, and are skipped.
+// lengths (types) and make capacities (hints) are skipped.
 func (w *walker) literal(l *ast.BasicLit) {
 	if l.Kind != token.INT {
 		return
 	}
 	if at, ok := w.parent().(*ast.ArrayType); ok && at.Len == l {
 		return
+	}
+	if call, ok := w.parent().(*ast.CallExpr); ok && isIdent(call.Fun, "make") && len(call.Args) == 3 && call.Args[2] == l {
+		return // a capacity is a hint, not behaviour
 	}
 	v, err := strconv.ParseInt(strings.ReplaceAll(l.Value, "_", ""), 0, 64)
 	if err != nil {

@@ -57,6 +57,8 @@ func TestOperators(t *testing.T) {
 			[]string{"negate-condition: v.faults.has(faultX) -> !(v.faults.has(faultX))", "remove-condition-term: a > 3 && !v.faults.has(faultY) -> a > 3"}},
 		{"logging is not mutated", "func F(w io.Writer, log io.Writer) { fmt.Fprintf(log, \"%d\", 5) }", nil,
 			[]string{"numeric-constant: 5 -> 6"}},
+		{"a make capacity is a hint", "func F() []int { return make([]int, 3, 9) }", []string{"numeric-constant: 3 -> 4"},
+			[]string{"numeric-constant: 9 -> 10"}},
 		{"error propagation is not a check", "func F() error {\n\terr := g()\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}", nil,
 			[]string{"negate-condition: err != nil -> !(err != nil)"}},
 		{"helpers reached only from a fault branch are not mutated", "func (v *svc) F() int {\n\tif v.faults.has(faultX) {\n\t\treturn v.broken()\n\t}\n\treturn 1\n}\nfunc (v *svc) broken() int { return 7 }", nil,
