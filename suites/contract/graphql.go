@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 
+	"github.com/chanconf/chanconf/reports"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -74,4 +75,21 @@ func coerceVars(schema *ast.Schema, op *ast.OperationDefinition, vars map[string
 		return vars
 	}
 	return coerced
+}
+
+// ValidateHTTPResponse is ValidateResponse for an answer as received: a GraphQL answer is JSON
+// (GraphQL over HTTP: application/json or application/graphql-response+json), so a body
+// labelled otherwise (text/html, say) fails the contract whatever it holds, as a REST answer
+// with an undocumented Content-Type does.
+func (g *GraphQL) ValidateHTTPResponse(doc *ast.QueryDocument, opName string, vars map[string]any, contentType string, body *Body) Result {
+	res := g.ValidateResponse(doc, opName, vars, body)
+	if isJSON(contentType) {
+		return res
+	}
+	p := Problem{Message: fmt.Sprintf("Content-Type %q is not a JSON media type (a GraphQL answer is application/json)", contentType)}
+	if res.Outcome == reports.Failed {
+		res.Problems = append([]Problem{p}, res.Problems...)
+		return res
+	}
+	return finish([]Problem{p}, "")
 }

@@ -243,3 +243,27 @@ func BenchmarkValidateGraphQLResponse(b *testing.B) {
 		}
 	}
 }
+
+// A GraphQL answer labelled text/html fails the contract even when its body is right (issue 11
+// finding 1: such answers made a run CONFORMANT).
+func TestGraphQLMediaType(t *testing.T) {
+	g, err := NewGraphQL([]byte(`type Query { a: String }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := g.ValidateDocument(`query Q { a }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := NewBody([]byte(`{"data":{"a":"x"}}`))
+	for ct, want := range map[string]reports.Outcome{
+		"application/json; charset=utf-8":   reports.Passed,
+		"application/graphql-response+json": reports.Passed,
+		"text/html; charset=utf-8":          reports.Failed,
+		"":                                  reports.Failed,
+	} {
+		if res := g.ValidateHTTPResponse(doc, "Q", nil, ct, body); res.Outcome != want {
+			t.Errorf("Content-Type %q: %s %s, want %s", ct, res.Outcome, res.Summary(), want)
+		}
+	}
+}

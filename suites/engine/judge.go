@@ -188,7 +188,7 @@ func (j *judge) contract(enabled *bool) {
 	case j.res.resp.truncated:
 		res = contract.Result{Outcome: reports.NotChecked, Reason: fmt.Sprintf("the body was truncated at %d bytes", len(j.res.resp.Raw))}
 	case j.b.kind == kindGraphQL:
-		res = j.r.e.graphql.ValidateResponse(j.b.doc.doc, j.b.opName, j.b.vars, j.res.resp.Body)
+		res = j.r.e.graphql.ValidateHTTPResponse(j.b.doc.doc, j.b.opName, j.b.vars, j.res.resp.header.Get("Content-Type"), j.res.resp.Body)
 	default:
 		res = j.r.e.openapi.ValidateResponse(j.b.req, j.res.resp.status, j.res.resp.header, j.res.resp.Body)
 	}
