@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -46,6 +47,9 @@ type handshakeResult struct {
 	state tls.ConnectionState
 	// refused is the handshake error when the server did not complete the handshake.
 	refused error
+	// stalled is true when the server neither completed nor refused the handshake within the
+	// timeout: the handshake did not complete (refused is set too), but nothing was refused.
+	stalled bool
 }
 
 // String describes the result for a check's actual value.
@@ -77,7 +81,7 @@ func (t target) handshake(ctx context.Context, cfg *tls.Config, timeout time.Dur
 		return handshakeResult{}, fmt.Errorf("TLS handshake with %s interrupted: %w", t.addr, context.Cause(ctx))
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
-		err = fmt.Errorf("no handshake within %s: %w", timeout, err)
+		return handshakeResult{refused: fmt.Errorf("stalled: no handshake within %s: %w", timeout, err), stalled: true}, nil
 	}
 	return handshakeResult{refused: err}, nil
 }
@@ -102,4 +106,24 @@ func suiteNames(ids []uint16) []string {
 		out[i] = tls.CipherSuiteName(id)
 	}
 	return out
+}
+
+// handshakes runs one handshake per configuration at the same time and returns their results
+// in order, or the first environment error. A probe's handshakes are independent, and a
+// channel that stalls them must cost one timeout, not one per handshake: one after the other,
+// twenty stalled handshakes outlast the case's timeout and the case became ERROR where the
+// same stall FAILs the other TLS cases (issue 11 finding 6).
+func (t target) handshakes(ctx context.Context, cfgs []*tls.Config, timeout time.Duration) ([]handshakeResult, error) {
+	results := make([]handshakeResult, len(cfgs))
+	errs := make([]error, len(cfgs))
+	var wg sync.WaitGroup
+	for i, cfg := range cfgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = t.handshake(ctx, cfg, timeout)
+		}()
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
 }

@@ -65,21 +65,25 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 		return engine.ProbeResult{}, fmt.Errorf("%s: %w", NameTLSCiphers, err)
 	}
 	var res engine.ProbeResult
-	for _, f := range forbiddenSuites() {
-		cfg := t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, []uint16{f.id})
-		r, err := t.handshake(ctx, cfg, timeout)
-		if err != nil {
-			return res, fmt.Errorf("%s: %w", NameTLSCiphers, err)
-		}
-		name := tls.CipherSuiteName(f.id)
-		res.Checks = append(res.Checks, check(NameTLSCiphers, r.refused != nil,
-			"TLS 1.2 handshake offering only "+name+" refused", r.String(), "forbidden: "+f.reason))
+	forbidden := forbiddenSuites()
+	cfgs := make([]*tls.Config, 0, len(forbidden)+1)
+	for _, f := range forbidden {
+		cfgs = append(cfgs, t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, []uint16{f.id}))
 	}
-	r, err := t.handshake(ctx, t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, aeadSuites()), timeout)
+	cfgs = append(cfgs, t.probeConfig(tls.VersionTLS12, tls.VersionTLS12, aeadSuites()))
+	results, err := t.handshakes(ctx, cfgs, timeout)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", NameTLSCiphers, err)
 	}
-	if r.refused != nil && !slices.ContainsFunc(res.Checks, failedCheck) {
+	for i, f := range forbidden {
+		name := tls.CipherSuiteName(f.id)
+		res.Checks = append(res.Checks, check(NameTLSCiphers, results[i].refused != nil,
+			"TLS 1.2 handshake offering only "+name+" refused", results[i].String(), "forbidden: "+f.reason))
+	}
+	r := results[len(forbidden)]
+	// A refusal of TLS 1.2 makes CAI-1.2 not applicable; a handshake that stalls is no refusal
+	// but a channel that does not complete TLS, judged (failed) as in the other TLS probes.
+	if r.refused != nil && !r.stalled && !slices.ContainsFunc(res.Checks, failedCheck) {
 		res.NotApplicable = "the channel refuses TLS 1.2 (" + r.String() + "); CAI-1.2 applies only with TLS 1.2 and CAI-1.1 allows TLS 1.3 only"
 		return res, nil
 	}

@@ -73,11 +73,16 @@ func (tlsVersions) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node
 	}
 	var res engine.ProbeResult
 	var current []string // the current versions that completed
-	for _, a := range attempts {
-		r, err := t.handshake(ctx, t.probeConfig(a.version, a.version, a.suites), timeout)
-		if err != nil {
-			return res, fmt.Errorf("%s: %w", NameTLSVersions, err)
-		}
+	cfgs := make([]*tls.Config, len(attempts))
+	for i, a := range attempts {
+		cfgs[i] = t.probeConfig(a.version, a.version, a.suites)
+	}
+	results, err := t.handshakes(ctx, cfgs, timeout)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", NameTLSVersions, err)
+	}
+	for i, a := range attempts {
+		r := results[i]
 		res.Checks = append(res.Checks, versionCheck(a, r))
 		if a.accept && r.refused == nil && r.state.Version == a.version {
 			current = append(current, tls.VersionName(a.version))
