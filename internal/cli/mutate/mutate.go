@@ -48,6 +48,8 @@ type Options struct {
 	Equivalents string
 	// MinScore (--min-score) fails the command (exit 1) when the score is lower, in percent.
 	MinScore float64
+	// IDs (--mutant) runs only these mutants.
+	IDs []string
 	// List (--list) prints the mutants without building or running anything.
 	List bool
 }
@@ -95,6 +97,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.OutDir, "out", "", "write mutation.json and mutation.md into `DIR` (default mutation-out/<UTC timestamp>/)")
 	fl.StringVar(&opts.Equivalents, "equivalents", "", "the reviewed scope and equivalents `FILE` (default <source>/"+mutation.EquivalentsFile+")")
 	fl.Float64Var(&opts.MinScore, "min-score", 0, "exit 1 when the score (percent) is below this")
+	fl.StringArrayVar(&opts.IDs, "mutant", nil, "run only the mutant with this `ID` (repeatable; replays a kill or checks an equivalent)")
 	fl.BoolVar(&opts.List, "list", false, "only list the mutants (id, file:line, operator, original, mutated)")
 	return cmd
 }
@@ -127,7 +130,7 @@ func Run(ctx context.Context, opts *Options) error {
 	defer os.RemoveAll(work)
 	logf := func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...) }
 	c, err := mutation.Run(ctx, mutation.Options{
-		Toolchain: tc, Reviewed: reviewed, Sample: opts.Sample, Must: mutation.NonceReplayCheck, WorkDir: work,
+		Toolchain: tc, Reviewed: reviewed, Sample: opts.Sample, Must: mutation.NonceReplayCheck, IDs: opts.IDs, WorkDir: work,
 		Run: mutation.RunOptions{Jobs: opts.Jobs, Timeout: opts.Timeout, Seed: opts.Seed, Progress: progress(opts.IO.ErrOut)},
 		Now: opts.Now, Log: logf,
 	})
@@ -180,6 +183,10 @@ func list(w io.Writer, tc mutation.Toolchain, r *mutation.Reviewed) error {
 // progress prints one line per finished run to w.
 func progress(w io.Writer) func(int, int, mutation.Outcome) {
 	return func(done, total int, o mutation.Outcome) {
+		if o.Number == 0 {
+			fmt.Fprintf(w, "[%d/%d] control run of the unmutated code: %s (%.0f s)\n", done, total, o.Verdict, o.Seconds)
+			return
+		}
 		fmt.Fprintf(w, "[%d/%d] mutant %d: %s (%s, %.0f s)\n", done, total, o.Number, o.Status, o.Verdict, o.Seconds)
 	}
 }

@@ -20,6 +20,9 @@ type Options struct {
 	// Sample, when > 0, runs only that many mutants (Sample's spread); Must are always among them.
 	Sample int
 	Must   func([]*Mutant) []*Mutant
+	// IDs, when set, runs only these mutants, equivalents included, instead of a sample (an
+	// unknown ID is an error).
+	IDs []string
 	// WorkDir holds the generated source, the binary and the run folders.
 	WorkDir string
 	// Run configures the runs (Binary and WorkDir are filled in).
@@ -94,7 +97,14 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 	if opts.Must != nil {
 		must = opts.Must(ms)
 	}
-	ms = Sample(ms, opts.Sample, must...)
+	if len(opts.IDs) > 0 {
+		if ms, err = only(ms, opts.IDs); err != nil {
+			return nil, err
+		}
+		equivalent = nil // asked for by ID: run even a reviewed equivalent, to check it
+	} else {
+		ms = Sample(ms, opts.Sample, must...)
+	}
 	var runnable []*Mutant
 	for _, m := range ms {
 		if reason, ok := equivalent[m.ID]; ok {
@@ -136,6 +146,23 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 	}
 	c.finish()
 	return c, nil
+}
+
+// only keeps the mutants named by ids.
+func only(ms []*Mutant, ids []string) ([]*Mutant, error) {
+	byID := map[string]*Mutant{}
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	var out []*Mutant
+	for _, id := range ids {
+		m, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("no mutant %s in scope (see --list)", id)
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // finish sorts the mutants and counts the summary.
