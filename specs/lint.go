@@ -207,7 +207,7 @@ func (li *linter) coverage() {
 			continue
 		}
 		for _, p := range cl.AppliesTo(li.m.Profiles) {
-			if len(cl.Profiles) > 0 && !covered[cl.ID][p] && !covered[cl.ID][AnyProfile] {
+			if !covered[cl.ID][p] && !covered[cl.ID][AnyProfile] {
 				li.c.add(cl.Pos, "", field, &CoverageError{Clause: cl.ID, Level: cl.Level, Suite: cl.Suite, Profile: p})
 			}
 		}
