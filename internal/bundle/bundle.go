@@ -61,9 +61,11 @@ type Tool struct {
 }
 
 // ToolFromBuild reads the running binary's build information (module version, VCS revision
-// and dirty flag, Go version); fields it cannot learn are "unknown".
-func ToolFromBuild() Tool {
-	t := Tool{Name: "chanconf", Module: "unknown", Version: "unknown", Revision: "unknown", GoVersion: "unknown"}
+// and dirty flag, Go version), then the version and revision a release build stamped (see
+// stamp.go), which win; fields it cannot learn are "unknown".
+func ToolFromBuild() (t Tool) {
+	t = Tool{Name: "chanconf", Module: "unknown", Version: "unknown", Revision: "unknown", GoVersion: "unknown"}
+	defer applyStamp(&t)
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return t
