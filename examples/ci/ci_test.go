@@ -97,7 +97,9 @@ func checkUploads(t *testing.T, dir, name string, uploads []string) {
 
 // TestSplitWords: the shell-word splitter the test relies on, and what it refuses.
 func TestSplitWords(t *testing.T) {
-	lookup := func(name string) (string, bool) { return map[string]string{"A": "x y", "B": "b"}[name], name == "A" || name == "B" }
+	lookup := func(name string) (string, bool) {
+		return map[string]string{"A": "x y", "B": "b"}[name], name == "A" || name == "B"
+	}
 	tests := []struct {
 		line    string
 		want    []string

@@ -21,7 +21,7 @@ func TestReleaseBuildIsStamped(t *testing.T) {
 	}
 	bin := filepath.Join(t.TempDir(), "chanconf")
 	build := exec.CommandContext(t.Context(), "sh", "../../scripts/release.sh", bin)
-	build.Env = append(os.Environ(), "VERSION=v9.9.9-test")
+	build.Env = append(build.Environ(), "VERSION=v9.9.9-test")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("scripts/release.sh: %v\n%s", err, out)
 	}
