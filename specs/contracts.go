@@ -3,7 +3,6 @@ package specs
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"slices"
 	"sort"
@@ -54,7 +53,7 @@ func (l *loader) loadContracts() *contracts {
 
 // readContract reads a contract file named at manifest field.
 func (l *loader) readContract(name, field string) ([]byte, bool) {
-	data, err := fs.ReadFile(l.fsys, name)
+	data, err := readPackFile(l.fsys, name)
 	if err != nil {
 		l.c.add(l.manifest.pos[field], "", field, fmt.Errorf("read %s: %w", name, err))
 		return nil, false

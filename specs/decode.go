@@ -18,6 +18,8 @@ type decoder struct {
 	c    *collector
 	pos  map[string]Pos
 	info map[reflect.Type]*structInfo // per-Load cache of struct field tables
+	// nodes counts the nodes decoded, aliases followed included (MaxDecodeNodes).
+	nodes int
 }
 
 // nodeDecoder is implemented by model types that need more than field-by-field decoding
@@ -51,6 +53,12 @@ func (d *decoder) errorf(n *yaml.Node, field, format string, args ...any) {
 // decode decodes n into v (addressable) and records n's position under field.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
 	n = resolveAlias(n)
+	if d.nodes++; d.nodes > MaxDecodeNodes {
+		if d.nodes == MaxDecodeNodes+1 {
+			d.errorf(n, field, "more than %d YAML values in one case (aliases of aliases?): refused", MaxDecodeNodes)
+		}
+		return
+	}
 	d.pos[field] = d.at(n)
 	if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
 		nd.decodeNode(d, n, field)

@@ -66,12 +66,18 @@ func LoadDir(dir string, opts LoadOptions) (*Pack, error) {
 // regular expressions, probes, personas). It returns Errors listing every problem when anything
 // is wrong, and no pack: a pack with problems must never run.
 func Load(fsys fs.FS, opts LoadOptions) (*Pack, error) {
+	return load(fsys, opts, MaxCases)
+}
+
+// load is Load with the case limit as a parameter, for its test.
+func load(fsys fs.FS, opts LoadOptions, maxCases int) (*Pack, error) {
 	l := &loader{
-		fsys: fsys,
-		opts: opts,
-		c:    &collector{root: opts.Root},
-		info: map[reflect.Type]*structInfo{},
-		pack: &Pack{Root: opts.Root},
+		fsys:     fsys,
+		opts:     opts,
+		c:        &collector{root: opts.Root},
+		info:     map[reflect.Type]*structInfo{},
+		pack:     &Pack{Root: opts.Root},
+		maxCases: maxCases,
 	}
 	l.load()
 	if len(l.c.errs) > 0 {
@@ -92,6 +98,9 @@ type loader struct {
 	manifest *decoder
 	// cases keeps, per case, the positions of its nodes by field path relative to the case.
 	cases []*caseSource
+	// maxCases is MaxCases; tooMany is set once the pack has more (the rest are not decoded).
+	maxCases int
+	tooMany  bool
 }
 
 // caseSource is a decoded case with the positions of its nodes.
@@ -128,7 +137,7 @@ func (l *loader) load() {
 
 // readYAML reads and parses one YAML file, returning the document's root node.
 func (l *loader) readYAML(name string) (*yaml.Node, bool) {
-	data, err := fs.ReadFile(l.fsys, name)
+	data, err := readPackFile(l.fsys, name)
 	if err != nil {
 		l.c.add(Pos{File: name}, "", "", fmt.Errorf("read: %w", err))
 		return nil, false
@@ -208,6 +217,13 @@ func (l *loader) loadCaseFile(file string) {
 // loadCase decodes one case with its own position table and stamps the case ID on the problems
 // found while decoding it.
 func (l *loader) loadCase(file string, n *yaml.Node) {
+	if len(l.cases) >= l.maxCases {
+		if !l.tooMany {
+			l.c.add(Pos{File: file, Line: n.Line, Col: n.Column}, "", "", fmt.Errorf("more than the %d cases a pack may hold", l.maxCases))
+			l.tooMany = true
+		}
+		return
+	}
 	d := newDecoder(file, l.c, l.info)
 	first := len(l.c.errs)
 	c := &Case{}
@@ -227,6 +243,7 @@ func (l *loader) loadCase(file string, n *yaml.Node) {
 func Digest(fsys fs.FS) ([]FileDigest, string, error) {
 	var files []FileDigest
 	var errs []error
+	var total int64
 	err := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("read pack: %w", err))
@@ -241,6 +258,11 @@ func Digest(fsys fs.FS) ([]FileDigest, string, error) {
 		}
 		if !de.Type().IsRegular() || path.Ext(name) == ".go" {
 			return nil
+		}
+		if info, err := de.Info(); err == nil {
+			if total += info.Size(); total > MaxPackBytes {
+				return fmt.Errorf("more than the %d bytes a pack may hold in all (at %s)", MaxPackBytes, p)
+			}
 		}
 		sum, err := fileSHA256(fsys, p)
 		if err != nil {

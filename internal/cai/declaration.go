@@ -7,7 +7,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -92,17 +91,21 @@ func sandboxFields() []string {
 
 // LoadDeclaration reads and parses a declaration file; see ParseDeclaration.
 func LoadDeclaration(path string) (*Declaration, error) {
-	data, err := os.ReadFile(path)
+	data, err := readDeclarationFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("declaration: %w", err)
+		return nil, err
 	}
 	return ParseDeclaration(path, data)
 }
 
 // ParseDeclaration decodes a declaration strictly (unknown or repeated keys and wrong types
-// are errors) and validates it. name is the file name used in messages. All problems are
+// are errors) and validates it, within the size limits of declaration_limits.go. name is the file name used in messages. All problems are
 // returned together (errors.Join of *DeclarationError), each naming file, line and field.
 func ParseDeclaration(name string, data []byte) (*Declaration, error) {
+	if len(data) > MaxDeclarationBytes {
+		return nil, &DeclarationError{File: name, Field: "(document)",
+			Err: fmt.Errorf("more than the %d bytes a declaration may be", MaxDeclarationBytes)}
+	}
 	d := &Declaration{source: name, lines: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

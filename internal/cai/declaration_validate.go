@@ -23,6 +23,9 @@ func (d *Declaration) Validate() error {
 
 // validate returns every problem of the declaration's values.
 func (d *Declaration) validate() []error {
+	if errs := d.validateSizes(); len(errs) > 0 {
+		return errs
+	}
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -35,8 +38,11 @@ func (d *Declaration) validate() []error {
 	if !ValidChannelNo(d.ChannelNo) {
 		add(d.problem("channelNo", "must be 10 digits, got %q", d.ChannelNo))
 	}
-	if d.Name == "" {
+	switch {
+	case d.Name == "":
 		add(d.problem("name", "required"))
+	case !printable(d.Name):
+		add(d.problem("name", "holds a control character or invalid UTF-8 (a display name is one line of printable text)"))
 	}
 	add(d.validateBaseURL())
 	add(d.validateProfiles())
