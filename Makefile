@@ -6,8 +6,9 @@
 release: ## bin/chanconf, stamped
 	scripts/release.sh bin/chanconf
 
-install: release ## copies the stamped binary into $(GOBIN) or $(GOPATH)/bin
-	install -m 0755 bin/chanconf "$$(go env GOBIN | grep . || echo "$$(go env GOPATH)/bin")/chanconf"
+install: release ## copies the stamped binary into $(go env GOBIN), else $(go env GOPATH)/bin
+	@dir="$$(go env GOBIN)"; [ -n "$$dir" ] || dir="$$(go env GOPATH)/bin"; \
+	mkdir -p "$$dir" && install -m 0755 bin/chanconf "$$dir/chanconf" && echo "installed $$dir/chanconf"
 
-test:
-	.ci/run
+test: ## every test of the project (what .ci/run runs, without the race run)
+	go test ./...
