@@ -100,6 +100,9 @@ func discoverPackage(p *pkgSource) []*Mutant {
 	live := liveFuncs(p)
 	var out []*Mutant
 	for _, f := range p.files {
+		if f.switches {
+			continue
+		}
 		for _, d := range f.file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil || !live[fd] || mentionsSwitchName(funcName(fd)) || hasLabels(fd.Body) {

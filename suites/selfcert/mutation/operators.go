@@ -3,6 +3,7 @@ package mutation
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -148,8 +149,8 @@ func (w *walker) ifCheck(s *ast.IfStmt) {
 	w.removeTerms(s.Cond)
 }
 
-// isPropagation reports whether s is `if err != nil { return ..., err }`: a Go error handed
-// up, the plumbing of an internal failure that a working channel never takes, not a check of
+// isPropagation reports whether s is `if err != nil { return ..., err }` (or the error wrapped
+// by fmt.Errorf or errors.Join): a Go error handed up, the plumbing of an internal failure that a working channel never takes, not a check of
 // what a request carries. A check that answers with a refusal (its return does not hand err on)
 // is mutated.
 func isPropagation(s *ast.IfStmt) bool {
@@ -157,7 +158,21 @@ func isPropagation(s *ast.IfStmt) bool {
 	if !ok || b.Op != token.NEQ || !isIdent(b.Y, "nil") || !isIdent(b.X, "err") || !endsInReturn(s.Body) {
 		return false
 	}
-	return mentions(s.Body.List[len(s.Body.List)-1], func(id string) bool { return id == "err" })
+	for _, r := range s.Body.List[len(s.Body.List)-1].(*ast.ReturnStmt).Results {
+		if isIdent(r, "err") {
+			return true
+		}
+		if call, ok := r.(*ast.CallExpr); ok && isWrap(call.Fun) && slices.ContainsFunc(call.Args, func(a ast.Expr) bool { return isIdent(a, "err") }) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWrap reports whether fun is fmt.Errorf or errors.Join, the calls that hand an error on.
+func isWrap(fun ast.Expr) bool {
+	sel, ok := fun.(*ast.SelectorExpr)
+	return ok && (isIdent(sel.X, "fmt") && sel.Sel.Name == "Errorf" || isIdent(sel.X, "errors") && sel.Sel.Name == "Join")
 }
 
 // removeTerms drops each term of the top-level && or || chain of cond in turn; a term is

@@ -30,6 +30,9 @@ func discoverSource(t *testing.T, src string) []string {
 	return out
 }
 
+// svcDecl declares a service type that live code builds, as refchannel's newService does.
+const svcDecl = "type svc struct{ faults faultSet }\n\nfunc New() any { return &svc{} }\n\n"
+
 func TestOperators(t *testing.T) {
 	tests := []struct {
 		name string
@@ -52,16 +55,20 @@ func TestOperators(t *testing.T) {
 			[]string{"loose-equality: a == b -> strings.HasPrefix(a, b)", "loose-equality: a == b -> strings.HasPrefix(b, a)", "loose-equality: a == b -> strings.EqualFold(a, b)"}, nil},
 		{"no loose equality against empty, nil or numbers", "func F(a string, e error, n int) bool { return a == \"\" || e == nil || n == 2 }",
 			nil, []string{"loose-equality: a == \"\" -> strings.HasPrefix(a, \"\")", "loose-equality: e == nil -> strings.EqualFold(e, nil)"}},
-		{"fault-guarded code is not mutated", "func (v *svc) F(a int) error {\n\tif v.faults.has(faultX) {\n\t\treturn nil\n\t}\n\tif a > 3 && !v.faults.has(faultY) {\n\t\treturn errBad\n\t}\n\treturn nil\n}",
+		{"fault-guarded code is not mutated", svcDecl + "func (v *svc) F(a int) error {\n\tif v.faults.has(faultX) {\n\t\treturn nil\n\t}\n\tif a > 3 && !v.faults.has(faultY) {\n\t\treturn errBad\n\t}\n\treturn nil\n}",
 			[]string{"relational-boundary: a > 3 -> a >= 3"},
 			[]string{"negate-condition: v.faults.has(faultX) -> !(v.faults.has(faultX))", "remove-condition-term: a > 3 && !v.faults.has(faultY) -> a > 3"}},
 		{"logging is not mutated", "func F(w io.Writer, log io.Writer) { fmt.Fprintf(log, \"%d\", 5) }", nil,
 			[]string{"numeric-constant: 5 -> 6"}},
+		{"methods of a type only a fault builds are not mutated, whatever their names", svcDecl +
+			"func (v *svc) F() any {\n\tif v.faults.has(faultX) {\n\t\treturn &odd{}\n\t}\n\treturn v.route(3)\n}\n" +
+			"func (v *svc) route(n int) int { return n + 1 }\ntype odd struct{}\nfunc (o *odd) route(n int) int { return n * 5 }",
+			[]string{"numeric-constant: 1 -> 2"}, []string{"numeric-constant: 5 -> 6"}},
 		{"a make capacity is a hint", "func F() []int { return make([]int, 3, 9) }", []string{"numeric-constant: 3 -> 4"},
 			[]string{"numeric-constant: 9 -> 10"}},
 		{"error propagation is not a check", "func F() error {\n\terr := g()\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}", nil,
 			[]string{"negate-condition: err != nil -> !(err != nil)"}},
-		{"helpers reached only from a fault branch are not mutated", "func (v *svc) F() int {\n\tif v.faults.has(faultX) {\n\t\treturn v.broken()\n\t}\n\treturn 1\n}\nfunc (v *svc) broken() int { return 7 }", nil,
+		{"helpers reached only from a fault branch are not mutated", svcDecl + "func (v *svc) F() int {\n\tif v.faults.has(faultX) {\n\t\treturn v.broken()\n\t}\n\treturn 1\n}\nfunc (v *svc) broken() int { return 7 }", nil,
 			[]string{"numeric-constant: 7 -> 8"}},
 	}
 	for _, tt := range tests {

@@ -158,48 +158,75 @@ func funcName(d *ast.FuncDecl) string {
 	return d.Name.Name
 }
 
-// liveFuncs returns the functions of the package that run with every switch off: the exported
-// ones and those referenced from package-level declarations or from the unexcluded code of a
-// live function, by name (a method name shared by two types keeps both, erring on mutating
-// more). A helper reached only from a switch's branch (the token-gcm-unauthenticated fault's
-// decryption, say) is left out.
+// liveFuncs returns the functions of the package that run with every switch off. A name is
+// referenced when it appears in a package-level declaration (not as the declared name) or in
+// the signature or unexcluded body of a live function. A function is live when it is exported
+// or main or init, or its name is referenced; a method needs its receiver type referenced (or
+// exported) as well, so the methods of a type only a switch's branch builds (the
+// plain-http-served fault's listener) are left out even when another type has a method of the
+// same name. Matching is by name, erring on mutating more.
 func liveFuncs(p *pkgSource) map[*ast.FuncDecl]bool {
-	byName := map[string][]*ast.FuncDecl{}
-	live := map[*ast.FuncDecl]bool{}
-	var queue []*ast.FuncDecl
-	mark := func(name string) {
-		for _, d := range byName[name] {
-			if !live[d] {
-				live[d] = true
-				queue = append(queue, d)
-			}
-		}
-	}
-	for _, f := range p.files {
-		for _, d := range f.file.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-				byName[fd.Name.Name] = append(byName[fd.Name.Name], fd)
-			}
-		}
-	}
+	marked := map[string]bool{}
+	var funcs []*ast.FuncDecl
 	for _, f := range p.files {
 		for _, d := range f.file.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Name.IsExported() || d.Name.Name == "init" || d.Name.Name == "main" {
-					mark(d.Name.Name)
+				if d.Body != nil {
+					funcs = append(funcs, d)
 				}
 			case *ast.GenDecl:
-				referencedNames(d, nil, mark)
+				markGenDecl(d, marked)
 			}
 		}
 	}
-	for len(queue) > 0 {
-		d := queue[0]
-		queue = queue[1:]
-		referencedNames(d.Body, excludedSpans(d.Body), mark)
+	live := map[*ast.FuncDecl]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, d := range funcs {
+			if live[d] || !reachable(d, marked) {
+				continue
+			}
+			live[d] = true
+			changed = true
+			referencedNames(d.Type, nil, func(n string) { marked[n] = true })
+			referencedNames(d.Body, excludedSpans(d.Body), func(n string) { marked[n] = true })
+		}
 	}
 	return live
+}
+
+// reachable reports whether d can run given the names referenced so far.
+func reachable(d *ast.FuncDecl, marked map[string]bool) bool {
+	name := d.Name.Name
+	if d.Recv == nil {
+		return d.Name.IsExported() || name == "main" || name == "init" || marked[name]
+	}
+	recv, _, _ := strings.Cut(funcName(d), ".")
+	typeOK := marked[recv] || ast.IsExported(recv)
+	return typeOK && (d.Name.IsExported() || marked[name])
+}
+
+// markGenDecl marks the names a package-level declaration refers to; the names it declares
+// are not references (an exported type counts as referenced).
+func markGenDecl(d *ast.GenDecl, marked map[string]bool) {
+	mark := func(n string) { marked[n] = true }
+	for _, s := range d.Specs {
+		switch s := s.(type) {
+		case *ast.TypeSpec:
+			if s.Name.IsExported() {
+				mark(s.Name.Name)
+			}
+			referencedNames(s.Type, nil, mark)
+		case *ast.ValueSpec:
+			if s.Type != nil {
+				referencedNames(s.Type, nil, mark)
+			}
+			for _, v := range s.Values {
+				referencedNames(v, nil, mark)
+			}
+		}
+	}
 }
 
 // referencedNames calls mark with every identifier name in n outside the excluded spans.

@@ -24,6 +24,8 @@ type srcFile struct {
 	src  []byte
 	file *ast.File
 	tf   *token.File
+	// switches marks a file of the fault or variant switches: read for liveness, not mutated.
+	switches bool
 }
 
 // text is the source of n.
@@ -45,7 +47,8 @@ type pkgSource struct {
 }
 
 // loadPackage parses the non-test Go files of root/dir. Files named after the fault or variant
-// switches hold their catalogues and are skipped.
+// switches (their catalogues and implementations) are read, because their default branches call
+// the channel's helpers, but never mutated.
 func loadPackage(root, dir string) (*pkgSource, error) {
 	abs := filepath.Join(root, filepath.FromSlash(dir))
 	entries, err := os.ReadDir(abs)
@@ -55,13 +58,14 @@ func loadPackage(root, dir string) (*pkgSource, error) {
 	p := &pkgSource{dir: dir, fset: token.NewFileSet(), consts: map[string]bool{}}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || mentionsSwitchName(name) {
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		f, err := parseFile(p.fset, filepath.Join(abs, name), dir+"/"+name)
 		if err != nil {
 			return nil, err
 		}
+		f.switches = mentionsSwitchName(name)
 		p.name = f.file.Name.Name
 		p.files = append(p.files, f)
 	}
