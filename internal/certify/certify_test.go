@@ -75,6 +75,14 @@ func TestEvaluate(t *testing.T) {
 			[]string{"verdict is NONCONFORMANT", "did not pass: R (FAIL)"}},
 		{"interrupted", func(r *reports.Report, _ *Input) { r.Interrupted = true; reports.Judge(r) }, []string{"the run was interrupted"}},
 		{"MUST case missing", func(r *reports.Report, _ *Input) { r.Cases = r.Cases[1:] }, []string{"missing from the report: A"}},
+		{"not applicable to this channel", func(r *reports.Report, _ *Input) {
+			r.Cases[1].State, r.Cases[1].NotApplicable, r.Cases[1].Message = reports.Skip, true, "not applicable: level2 is false"
+			reports.Judge(r)
+		}, nil},
+		{"skipped without being not applicable", func(r *reports.Report, _ *Input) {
+			r.Cases[1].State, r.Cases[1].Message = reports.Skip, "skipped"
+			reports.Judge(r)
+		}, []string{"did not pass: R (SKIP)"}},
 		{"graphql declared but skipped", func(r *reports.Report, _ *Input) { r.Target.Profiles = []string{"rest", "graphql"} },
 			[]string{"did not pass: G (SKIP)"}},
 		{"case unknown to the pack", func(r *reports.Report, _ *Input) {
