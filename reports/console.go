@@ -187,6 +187,7 @@ func (c *Console) Summary(r *Report, paths []string) {
 	c.write("\n")
 	c.areaTable(cr)
 	c.failures(cr)
+	c.observations(cr)
 	c.identity(cr)
 	c.verdict(cr)
 	for _, p := range paths {
@@ -280,6 +281,36 @@ func (c *Console) caseBlock(k Case) {
 	if k.Rerun != "" {
 		c.write("  rerun: " + k.Rerun + "\n")
 	}
+}
+
+// observations names each cross-cutting rule seen broken once, with the number of exchanges,
+// the case that reports it and one example, however many cases saw it.
+func (c *Console) observations(r *Report) {
+	if len(r.Observations) == 0 {
+		return
+	}
+	c.write("\nbroken rules seen across the run (failed by their owner case, not by the cases that saw them):\n")
+	for _, o := range r.Observations {
+		c.write("  " + c.cs.paint(colorRed, o.Clause) + " " + observationLine(o) + "\n")
+	}
+}
+
+// observationLine is "in N exchanges, reported by CASE; e.g. EXCHANGE: what": one line per rule.
+func observationLine(o Observation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "in %d exchange", o.Count)
+	if o.Count != 1 {
+		b.WriteString("s")
+	}
+	if o.Owner != "" {
+		b.WriteString(", reported by " + o.Owner)
+	} else {
+		b.WriteString(", reported by no case of this run")
+	}
+	if len(o.ExchangeIDs) > 0 {
+		b.WriteString("; e.g. " + o.ExchangeIDs[0] + ": " + o.Example)
+	}
+	return b.String()
 }
 
 // identity prints what was tested with what: pack digest, tool, seed, filters.

@@ -51,9 +51,9 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read report.json: data after the report object")
 	}
-	if r.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("read report.json: schema version %q, this chanconf reads %q",
-			r.SchemaVersion, SchemaVersion)
+	if !slices.Contains(ReadableSchemaVersions(), r.SchemaVersion) {
+		return nil, fmt.Errorf("read report.json: schema version %q, this chanconf reads %s",
+			r.SchemaVersion, strings.Join(ReadableSchemaVersions(), ", "))
 	}
 	return &r, nil
 }
@@ -76,6 +76,12 @@ func canonical(r *Report) *Report {
 		}
 		c.Cases = append(c.Cases, k)
 	}
+	c.Observations = make([]Observation, 0, len(r.Observations))
+	for _, o := range r.Observations {
+		o.Checks, o.ExchangeIDs = nonNil(o.Checks), nonNil(o.ExchangeIDs)
+		c.Observations = append(c.Observations, o)
+	}
+	slices.SortStableFunc(c.Observations, func(a, b Observation) int { return strings.Compare(a.Clause, b.Clause) })
 	return &c
 }
 

@@ -137,7 +137,7 @@ func TestReadJSONStrict(t *testing.T) {
 		{"bad state", strings.Replace(good, `"state": "PASS"`, `"state": "PASSED"`, 1), `unknown case state "PASSED"`},
 		{"bad verdict", strings.Replace(good, `"NONCONFORMANT"`, `"OK"`, 1), `unknown verdict "OK"`},
 		{"trailing data", good + "{}", "data after the report"},
-		{"other schema version", strings.Replace(good, `"schemaVersion": "1.0"`, `"schemaVersion": "2.0"`, 1), `schema version "2.0"`},
+		{"other schema version", strings.Replace(good, `"schemaVersion": "1.1"`, `"schemaVersion": "2.0"`, 1), `schema version "2.0"`},
 		{"not JSON", "<xml/>", "read report.json"},
 	}
 	for _, tt := range tests {

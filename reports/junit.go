@@ -178,6 +178,9 @@ func checkLine(ch Check) string {
 	if ch.Detail != "" {
 		fmt.Fprintf(&b, " (%s)", ch.Detail)
 	}
+	if ch.Clause != "" {
+		fmt.Fprintf(&b, " [%s]", ch.Clause)
+	}
 	return b.String()
 }
 

@@ -12,7 +12,15 @@ import "time"
 // Changes made while 1.0 was being written: Case.Message is always written (no omitempty, the
 // schema requires it, "" on a PASS), and Report.Cases has the named type Cases (same JSON, and
 // []Case values are still assignable to it) so that its query helpers are at hand.
-const SchemaVersion = "1.0"
+//
+// 1.1 adds, without changing anything of 1.0: Report.Observations, Check.Clause and the check
+// outcome "observed" (attribution of cross-cutting rules to their own clause). A 1.0 report
+// reads as a 1.1 report without observations (ReadableSchemaVersions).
+const SchemaVersion = "1.1"
+
+// ReadableSchemaVersions are the report.json versions ReadJSON accepts: every version whose
+// fields are a subset of SchemaVersion's.
+func ReadableSchemaVersions() []string { return []string{"1.0", SchemaVersion} }
 
 // Report is everything a run produced: what was tested with what, each case's result, and the
 // exchanges behind them. Secrets never reach it: the engine redacts before filling it.
@@ -45,6 +53,11 @@ type Report struct {
 	// fills it, `verify` recomputes it). Absent in reports written before it was computed.
 	Eligibility *Eligibility `json:"eligibility,omitempty"`
 	Cases       Cases        `json:"cases"`
+	// Observations are the cross-cutting rules (headers, response signature, contract, masks)
+	// seen broken in the run, one per clause, sorted by clause: each lists the exchanges it was
+	// seen in, whichever case made them, and names the case that reports it (Owner). The
+	// observing cases are not failed for it; the owner case is.
+	Observations []Observation `json:"observations,omitempty"`
 	// Exchanges are the recorded HTTP exchanges (redacted), referenced by Case.Evidence.
 	Exchanges []Exchange `json:"-"`
 }
@@ -160,6 +173,33 @@ type Check struct {
 	Actual   string  `json:"actual,omitempty"`
 	// Detail says why a check failed or could not be made.
 	Detail string `json:"detail,omitempty"`
+	// Clause is the clause the check enforces when it is a cross-cutting rule of the pack (a
+	// response header, the response signature, the contract, a mask); empty for the case's own
+	// expectations, which enforce the case's clauses. A failed rule check of a clause the case
+	// does not list has Outcome Observed: it counts against the clause, not the case.
+	Clause string `json:"clause,omitempty"`
+}
+
+// MaxObservedExchanges bounds Observation.Exchanges; Observation.Count has the full number.
+const MaxObservedExchanges = 20
+
+// Observation is one cross-cutting rule seen broken during a run: its clause, in how many
+// exchanges, the first of them (by exchange ID, so that the list is the same whatever the
+// interleaving) and one example. A rule is named once however many cases saw it.
+type Observation struct {
+	// Clause is the rule's clause (e.g. CAI-1.3).
+	Clause string `json:"clause"`
+	// Checks are the kinds of check that saw it (contract, signature, masked), sorted.
+	Checks []string `json:"checks"`
+	// Count is the number of exchanges in which the rule was seen broken.
+	Count int `json:"count"`
+	// ExchangeIDs are the IDs of at most MaxObservedExchanges of them, sorted.
+	ExchangeIDs []string `json:"exchangeIds"`
+	// Example is what was wrong in the first of Exchanges (redacted).
+	Example string `json:"example"`
+	// Owner is the case that reports the clause (the pack's rule case for it); empty when the
+	// pack names none or the run did not include it.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Exchange is one recorded HTTP exchange (or probe action), redacted.

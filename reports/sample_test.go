@@ -46,14 +46,19 @@ func sampleReport() *Report {
 		FinishedAt:  t0.Add(12*time.Second + 345*time.Millisecond),
 		Eligibility: &Eligibility{Certifiable: false, Reasons: []string{"waivers were applied (waivers.yaml)"}},
 		Cases:       sampleCases(),
-		Exchanges:   sampleExchanges(),
+		Observations: []Observation{{Clause: "CAI-11.4", Checks: []string{"contract"}, Count: 3,
+			ExchangeIDs: []string{"FUN-SES-001#1.1", "FUN-SES-002#1.1", "FUN-SES-002#2.1"},
+			Example:     "response header Server: \"refchannel/1.0 (Go)\" names a product", Owner: "SEC-HDR-003"}},
+		Exchanges: sampleExchanges(),
 	}
 	Judge(r)
 	return r
 }
 
 func sampleCases() Cases {
-	passed := []Check{{Name: "status", Step: 1, StepName: "create session", Outcome: Passed, Expected: "[201]", Actual: "201"}}
+	passed := []Check{{Name: "status", Step: 1, StepName: "create session", Outcome: Passed, Expected: "[201]", Actual: "201"},
+		{Name: "contract", Step: 1, StepName: "create session", Outcome: Observed, Expected: "a response the contract documents",
+			Actual: "response header Server names a product", Clause: "CAI-11.4"}}
 	return Cases{
 		{ID: "FUN-SES-002", Title: "A session is bound to its device", Clauses: []string{"CAI-4.2"}, Level: "MUST",
 			Suite: "functional", Area: "sessions", Labels: []string{"sessions"}, Profile: "rest",

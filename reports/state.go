@@ -110,8 +110,12 @@ type Outcome string
 
 // The outcomes of a check. NotChecked is recorded, with a reason, whenever a check could not be
 // made (a HEAD request, a 3xx, a response the contract gives no schema for), never silently.
+// Observed is a failed check of a cross-cutting rule whose clause the case does not list: the
+// breach is recorded against that clause (Report.Observations) and reported by the case owning
+// it, and does not fail the case that happened to see it.
 const (
 	Passed     Outcome = "passed"
 	Failed     Outcome = "failed"
 	NotChecked Outcome = "not-checked"
+	Observed   Outcome = "observed"
 )

@@ -55,6 +55,7 @@ func (li *linter) run() {
 		li.duplicate(seen, cs)
 		newCaseLinter(li, cs).run()
 	}
+	li.rules()
 	li.coverage()
 }
 

@@ -220,6 +220,13 @@ func (cl *caseLinter) probe(f string, p *ProbeCall) {
 		cl.errf(f+".name", "missing probe name")
 		return
 	}
+	if p.Name == ObservedProbe {
+		cl.observedStep(f)
+		if p.With.Kind != 0 {
+			cl.errf(f+".with", "probe %s takes no parameters (it reports the case's own rule clauses)", ObservedProbe)
+		}
+		return
+	}
 	probes := cl.li.l.opts.Probes
 	if probes == nil {
 		return

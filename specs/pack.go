@@ -91,7 +91,9 @@ type Manifest struct {
 	// ResponseLimit is the standard's bound on the size of one response (optional): a bigger
 	// answer is the channel's failure under its clause, never a check left undone.
 	ResponseLimit *ResponseLimit `yaml:"responseLimit"`
-	Pos           Pos            `yaml:"-"`
+	// Rules are the cross-cutting rules the engine checks on every response (rules.go).
+	Rules Rules `yaml:"rules"`
+	Pos   Pos   `yaml:"-"`
 }
 
 // ResponseLimit bounds one response, as the standard states it.

@@ -50,7 +50,7 @@ func (o *OpenAPI) ValidateResponse(req *http.Request, status int, header http.He
 	ct := header.Get("Content-Type")
 	media := resp.Content.Get(ct)
 	if media == nil {
-		problems = append(problems, Problem{Message: fmt.Sprintf("Content-Type %q is not documented for status %d of %s (documented: %s)",
+		problems = append(problems, Problem{Header: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not documented for status %d of %s (documented: %s)",
 			ct, status, op.OperationID, strings.Join(sortedKeys(resp.Content), ", "))})
 		return finish(problems, "")
 	}
@@ -79,7 +79,7 @@ func (o *OpenAPI) checkHeaders(resp *openapi3.Response, header http.Header) []Pr
 		values := header.Values(name)
 		if len(values) == 0 {
 			if h.Required {
-				problems = append(problems, Problem{Message: fmt.Sprintf("required response header %s is missing", name)})
+				problems = append(problems, Problem{Header: name, Message: fmt.Sprintf("required response header %s is missing", name)})
 			}
 			continue
 		}
@@ -88,7 +88,7 @@ func (o *OpenAPI) checkHeaders(resp *openapi3.Response, header http.Header) []Pr
 		}
 		if err := h.Schema.Value.VisitJSON(headerValue(h.Schema.Value, values[0]), openapi3.MultiErrors()); err != nil {
 			for _, p := range flatten(err, "") {
-				problems = append(problems, Problem{Message: fmt.Sprintf("response header %s: %s", name, p.Message)})
+				problems = append(problems, Problem{Header: name, Message: fmt.Sprintf("response header %s: %s", name, p.Message)})
 			}
 		}
 	}

@@ -26,6 +26,10 @@ type Problem struct {
 	Path string
 	// Message says what is wrong, without echoing body values where the library allows.
 	Message string
+	// Header names the response header the problem is about (a required header missing, a
+	// value off its schema, an undocumented Content-Type), "" for status and body problems, so
+	// that a caller can attribute header problems to the rule requiring the header.
+	Header string
 }
 
 // String renders the problem as "path: message" (or just the message when it has no path).

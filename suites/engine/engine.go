@@ -81,6 +81,10 @@ type Executor struct {
 	// declared is the platform's declaration data (.d), read once: it does not change in a run.
 	declared map[string]any
 	caches   caches
+	// book records what the run has seen of the pack's cross-cutting rules; owners names the
+	// owner case of each rule clause (observe.go).
+	book   *ruleBook
+	owners map[string]string
 
 	// evidence counts the bytes recorded so far, against EvidenceRunBytes.
 	evidence atomic.Int64
@@ -108,6 +112,8 @@ func New(opts Options) (*Executor, error) {
 		secrets:   newRunSecrets(opts.Platform.Secrets()),
 		funcs:     templateFuncs(opts.Now),
 		declared:  opts.Platform.Declared(),
+		book:      newRuleBook(),
+		owners:    ruleOwners(opts.Pack),
 	}
 	e.parseFuncs = template.FuncMap{}
 	maps.Copy(e.parseFuncs, e.funcs)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ type judge struct {
 	step   *specs.Step
 	b      *built
 	res    *stepResult
+	xid    string // the exchange judged
 	checks []reports.Check
 	err    error // the first pack bug met while checking
 }
@@ -66,6 +68,27 @@ func (j *judge) run() ([]reports.Check, error) {
 func (j *judge) add(name string, outcome reports.Outcome, expected, actual, detail string) {
 	j.checks = append(j.checks, reports.Check{Name: name, Step: j.i + 1, StepName: j.step.Name,
 		Outcome: outcome, Expected: expected, Actual: actual, Detail: detail})
+}
+
+// rule records a check of a cross-cutting rule of the pack, enforcing clause: a failure in a
+// case that does not list the clause is Observed (it counts against the clause, reported by the
+// clause's owner case, not against this case). Every rule check that ran joins the run's rule
+// book. With no clause (the pack names no rule for it) it is an ordinary check of the case.
+func (j *judge) rule(name, clause string, outcome reports.Outcome, expected, actual, detail string) {
+	if clause == "" {
+		j.add(name, outcome, expected, actual, detail)
+		return
+	}
+	if outcome == reports.Failed && !slices.Contains(j.r.c.Clauses, clause) {
+		outcome = reports.Observed
+	}
+	j.add(name, outcome, expected, actual, detail)
+	c := &j.checks[len(j.checks)-1]
+	c.Clause = clause
+	if outcome == reports.NotChecked {
+		return
+	}
+	j.r.hits = append(j.r.hits, ruleHit{clause: clause, exchange: j.xid, check: *c, broken: outcome != reports.Passed})
 }
 
 func (j *judge) verdict(name string, ok bool, expected, actual, detail string) {
@@ -192,31 +215,66 @@ func (j *judge) contract(enabled *bool) {
 	default:
 		res = j.r.e.openapi.ValidateResponse(j.b.req, j.res.resp.status, j.res.resp.header, j.res.resp.Body)
 	}
-	actual := "conforms"
-	if res.Outcome != reports.Passed {
-		actual = res.Summary()
+	rest, byClause := j.splitHeaderRules(res)
+	for _, clause := range slices.Sorted(maps.Keys(byClause)) {
+		r := contract.Result{Outcome: reports.Failed, Problems: byClause[clause]}
+		j.rule("contract", clause, reports.Failed, expected, r.Summary(), "")
 	}
-	if res.Outcome == reports.NotChecked {
+	if res.Outcome != reports.NotChecked {
+		for _, clause := range j.r.e.opts.Pack.Manifest.Rules.Headers {
+			if _, broken := byClause[clause]; !broken {
+				j.noteChecked(clause)
+			}
+		}
+	}
+	actual := "conforms"
+	if rest.Outcome != reports.Passed {
+		actual = rest.Summary()
+	}
+	if rest.Outcome == reports.NotChecked {
 		actual = ""
 	}
-	j.add("contract", res.Outcome, expected, actual, res.Reason)
+	j.rule("contract", j.r.e.opts.Pack.Manifest.Rules.Contract, rest.Outcome, expected, actual, rest.Reason)
+}
+
+// splitHeaderRules takes out of a failed contract result the problems with headers that a rule
+// of the pack gives their own clause (Strict-Transport-Security: the HSTS clause), grouped by
+// clause; what remains is the contract's own result.
+func (j *judge) splitHeaderRules(res contract.Result) (contract.Result, map[string][]contract.Problem) {
+	if res.Outcome != reports.Failed {
+		return res, nil
+	}
+	byClause := map[string][]contract.Problem{}
+	var rest []contract.Problem
+	for _, p := range res.Problems {
+		if clause := j.r.e.headerRule(p.Header); p.Header != "" && clause != "" {
+			byClause[clause] = append(byClause[clause], p)
+			continue
+		}
+		rest = append(rest, p)
+	}
+	if len(rest) == 0 {
+		return contract.Result{Outcome: reports.Passed, Reason: "conforms apart from the headers judged under their own clauses"}, byClause
+	}
+	return contract.Result{Outcome: reports.Failed, Problems: rest}, byClause
 }
 
 func (j *judge) signature(enabled *bool) {
 	const expected = "a valid response signature"
+	clause := j.r.e.opts.Pack.Manifest.Rules.Signature
 	switch {
 	case j.r.e.unsigned[j.b.op] && j.b.op != "":
-		j.add("signature", reports.NotChecked, expected, "", "operation "+j.b.op+" is unsigned")
+		j.rule("signature", clause, reports.NotChecked, expected, "", "operation "+j.b.op+" is unsigned")
 	case enabled != nil && !*enabled:
-		j.add("signature", reports.NotChecked, expected, "", "disabled by the case")
+		j.rule("signature", clause, reports.NotChecked, expected, "", "disabled by the case")
 	case j.res.resp.truncated:
-		j.add("signature", reports.NotChecked, expected, "", "the body was truncated")
+		j.rule("signature", clause, reports.NotChecked, expected, "", "the body was truncated")
 	default:
 		err := j.r.env.VerifyResponse(j.res.nonce, j.res.resp.status, j.res.resp.header, j.res.resp.Raw)
 		if err != nil {
-			j.add("signature", reports.Failed, expected, err.Error(), "")
+			j.rule("signature", clause, reports.Failed, expected, err.Error(), "")
 			return
 		}
-		j.add("signature", reports.Passed, expected, "verified", "")
+		j.rule("signature", clause, reports.Passed, expected, "verified", "")
 	}
 }

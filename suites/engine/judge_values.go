@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
 )
 
@@ -34,7 +35,22 @@ func (j *judge) header(h *specs.HeaderAssert, data map[string]any) {
 	if len(raw) > 0 {
 		actual = jsonText(strings.Join(raw, ", "))
 	}
-	j.verdict("header", ok, expected, actual, "")
+	outcome := reports.Failed
+	if ok {
+		outcome = reports.Passed
+	}
+	j.rule("header", j.headerAssertClause(h), outcome, expected, actual, "")
+}
+
+// headerAssertClause is the rule clause a header assertion enforces: the clause the pack's rules
+// give the header (Strict-Transport-Security: the HSTS clause), so that a case asserting HSTS
+// on its own answers does not fail its own clauses when HSTS is missing. An assertion that the
+// header is absent requires the opposite of a rule on its presence: it is the case's own.
+func (j *judge) headerAssertClause(h *specs.HeaderAssert) string {
+	if h.Op == "absent" {
+		return ""
+	}
+	return j.r.e.headerRule(h.Name)
 }
 
 // textOperand lets a number operand match text: `contains: 31536000` on a header value.
@@ -151,14 +167,18 @@ func (j *judge) masked(m *specs.MaskAssert) {
 		j.packBug("masked", expected, fmt.Errorf("%w: %w", errPackBug, err))
 		return
 	}
+	clause := j.r.e.opts.Pack.Manifest.Rules.Masked
 	doc, err := j.res.resp.JSON()
 	if err != nil {
-		j.verdict("masked", false, expected, excerpt(j.res.resp.Raw), err.Error())
+		j.rule("masked", clause, reports.Failed, expected, excerpt(j.res.resp.Raw), err.Error())
 		return
 	}
 	values := []any(path.Select(doc))
-	ok := len(values) == 1 && jsonEqual(values[0], want)
-	j.verdict("masked", ok, expected, nodesText(m.Path, values), "")
+	outcome := reports.Failed
+	if len(values) == 1 && jsonEqual(values[0], want) {
+		outcome = reports.Passed
+	}
+	j.rule("masked", clause, outcome, expected, nodesText(m.Path, values), "")
 }
 
 // capture stores a value for later steps; secret captures and session.* variables join the

@@ -63,6 +63,8 @@ type caseRun struct {
 	// notApplicable is a probe's reason why the case's rule does not apply to this channel;
 	// the remaining steps do not run and, without a failed check, the case is SKIP.
 	notApplicable string
+	// hits are the case's rule checks, for the run's rule book once the case ends.
+	hits []ruleHit
 }
 
 // stepResult is a step's last exchange: what its checks judge, and what later steps may refer
@@ -109,6 +111,10 @@ func (e *Executor) Run(ctx context.Context, c *specs.Case) CaseOutcome {
 	for i := range r.checks {
 		red.check(&r.checks[i])
 	}
+	for i := range r.hits {
+		red.check(&r.hits[i].check)
+	}
+	e.book.add(r.hits)
 	out.Message = red.str(out.Message)
 	out.Checks = r.checks
 	if out.Checks == nil {

@@ -32,6 +32,9 @@ func (r *caseRun) runStep(ctx context.Context, i int, step *specs.Step) bool {
 		case <-t.C:
 		}
 	}
+	if step.Probe != nil && step.Probe.Name == specs.ObservedProbe {
+		return r.runObserved(i, step)
+	}
 	if step.Probe != nil {
 		return r.runProbe(ctx, i, step)
 	}
@@ -107,7 +110,7 @@ func (r *caseRun) attempt(ctx context.Context, i int, step *specs.Step, k int) (
 	}
 	res := &stepResult{nonce: nonce, resp: resp, graphQLStyle: r.graphQLStyle(b)}
 	r.steps[step.Name] = res
-	j := &judge{r: r, i: i, step: step, b: b, res: res}
+	j := &judge{r: r, i: i, step: step, b: b, res: res, xid: r.exchangeID(i, k)}
 	return j.run()
 }
 

@@ -18,8 +18,18 @@ type CaseRunner interface {
 	Exchanges() []reports.Exchange
 }
 
+// ObservationSource is implemented by a CaseRunner that checks the pack's cross-cutting rules
+// (the engine): the rules it saw broken, one per clause, go into the report. Optional, so that
+// fakes and the runner of an unreachable target need not implement it.
+type ObservationSource interface {
+	Observations() []reports.Observation
+}
+
 // Outcome is what executing one case produced (the engine's CaseOutcome).
 type Outcome = engine.CaseOutcome
 
 // The engine's executor is the production CaseRunner.
-var _ CaseRunner = (*engine.Executor)(nil)
+var (
+	_ CaseRunner        = (*engine.Executor)(nil)
+	_ ObservationSource = (*engine.Executor)(nil)
+)

@@ -36,6 +36,9 @@ func (t *Tree) report(started time.Time) *reports.Report {
 		rep.Cases = append(rep.Cases, n.caseReport(s.c, &o))
 	}
 	rep.Exchanges = n.Runner.Exchanges()
+	if src, ok := n.Runner.(ObservationSource); ok {
+		rep.Observations = src.Observations()
+	}
 	rep.FinishedAt = n.Now()
 	reports.Judge(rep)
 	return rep
