@@ -171,7 +171,9 @@ func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 	case path == "/things" && r.Method == http.MethodPost:
 		var in map[string]any
 		_ = json.Unmarshal(body, &in)
-		w.Header().Set("X-Request-Id", "req-1")
+		if r.Header.Get("X-Drop-Id") == "" {
+			w.Header().Set("X-Request-Id", "req-1")
+		}
 		w.Header().Set("X-Leak", leakedSecret)
 		writeJSON(w, 201, map[string]any{"id": "t-1", "name": in["name"], "count": 1, "token": leakedSecret})
 	case strings.HasPrefix(path, "/things/"):
