@@ -88,7 +88,7 @@ func checkUploads(t *testing.T, dir, name string, uploads []string) {
 			t.Errorf("%s uploads %s, which the run did not write: %v", name, u, err)
 		}
 	}
-	for _, report := range []string{"reports/junit.xml", "reports/findings.sarif"} {
+	for _, report := range []string{"chanconf-reports/junit.xml", "chanconf-reports/findings.sarif"} {
 		if !slices.ContainsFunc(uploads, func(u string) bool { return u == report || strings.HasPrefix(report, u) }) {
 			t.Errorf("%s does not upload %s (uploads %q)", name, report, uploads)
 		}
