@@ -189,6 +189,13 @@ func TestGetenv(t *testing.T) {
 	if got := Getenv(EnvTarget); got != "https://sandbox.example/cai/v1" {
 		t.Errorf("Getenv(%s) = %q", EnvTarget, got)
 	}
+	// The colour conventions iostreams.System reads must be registered, or main's Getenv hides them.
+	for _, name := range []string{EnvNoColor, EnvColorForce, EnvColor, EnvTerm} {
+		t.Setenv(name, "x")
+		if Getenv(name) != "x" {
+			t.Errorf("%s is not in the registry: iostreams would never see it", name)
+		}
+	}
 	if got := Getenv("CHANCONF_UNDECLARED"); got != "" {
 		t.Errorf("an undeclared variable was read: %q", got)
 	}
