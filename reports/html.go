@@ -57,6 +57,9 @@ type htmlView struct {
 	Areas     []htmlArea
 	// CauseOf is the number (1-based) of the cause of each ERROR case, for links.
 	CauseOf map[string]int
+	// HasProblem is true for the cases shown in Failures or Others (they have a problem-ID
+	// anchor); links to another case go to its row in the list of every case.
+	HasProblem map[string]bool
 }
 
 // htmlProblem is a non-passing case with what explains it.
@@ -98,7 +101,7 @@ func displayStates() []State { return []State{Fail, Error, Warn, Waived, Skip, P
 func newHTMLView(r *Report) htmlView {
 	c := canonical(r)
 	v := htmlView{Report: c, VerdictClass: strings.ToLower(c.Verdict.String()), States: displayStates(),
-		ByArea: tallyBy(c.Cases, areaKey), CauseOf: map[string]int{}}
+		ByArea: tallyBy(c.Cases, areaKey), CauseOf: map[string]int{}, HasProblem: map[string]bool{}}
 	byID := exchangesByID(r.Exchanges)
 	problem := func(k Case) htmlProblem {
 		return htmlProblem{Case: k, Failed: failedChecks(k), Exchanges: failedExchanges(k, byID)}
@@ -106,6 +109,9 @@ func newHTMLView(r *Report) htmlView {
 	v.Failures, v.FailCount = groupByClause(c.Cases.WithState(Fail), problem)
 	v.Others, v.OtherCount = groupByClause(c.Cases.WithState(Warn, Waived, Invalid), problem)
 	v.OtherReasons = otherReasons(c)
+	for _, k := range c.Cases.WithState(Fail, Warn, Waived, Invalid) {
+		v.HasProblem[k.ID] = true
+	}
 	causes := c.Causes
 	if causes == nil {
 		causes = GroupCauses(c.Cases)

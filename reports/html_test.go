@@ -28,6 +28,8 @@ func TestWriteHTMLContent(t *testing.T) {
 		{"failure linked from the top", `<a class="fail" href="#problem-FUN-SES-002" title="A session is bound to its device">FUN-SES-002</a>`},
 		{"cause linked from the top", `<a class="error" href="#cause-1">cause 1: 1 case</a>`},
 		{"cause with its fix", "Fix: nothing listens at that address"},
+		{"rule linked from the top", `<a class="fail" href="#observation-CAI-11.4"`},
+		{"rule once with its owner", `<b>CAI-11.4</b> broken in 3 exchanges, seen by the contract check; reported by <a href="#problem-`},
 		{"failure grouped by clause", `<div class="clause" id="clause-CAI-4.2">`},
 		{"evidence collapsible", `<details class="problem fail" id="problem-FUN-SES-002">`},
 		{"target", "https://127.0.0.1:8443 (channel CH0001, Test Bank)"},

@@ -85,8 +85,8 @@ type pageFacts struct {
 	// the bottom of its summary line (-1 when there is none or it is not displayed).
 	FirstFailure  string  `json:"firstFailure"`
 	FailureBottom float64 `json:"failureBottom"`
-	// Linked are the IDs the top of the page links ("#problem-ID"), Dangling the links whose
-	// target is not in the page.
+	// Linked are the IDs the top of the page links ("#problem-ID"), Dangling the in-page links
+	// (anywhere in the page) whose target is not in the page.
 	Linked   []string `json:"linked"`
 	Dangling []string `json:"dangling"`
 }
@@ -105,7 +105,8 @@ const factsScript = `(() => {
     firstFailure: f ? f.id.replace(/^problem-/, "") : "",
     failureBottom: f ? bottom(f.querySelector("summary")) : -1,
     linked: links.filter(id => id.startsWith("problem-")).map(id => id.slice("problem-".length)),
-    dangling: links.filter(id => !document.getElementById(id)),
+    dangling: [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute("href").slice(1))
+      .filter(id => !document.getElementById(id)),
   };
 })()`
 
