@@ -90,3 +90,22 @@ func TestWhenLint(t *testing.T) {
 		})
 	}
 }
+
+// TestAllowCoverageGaps: an older pack whose only problems are coverage gaps loads for reading
+// (catalog diff) when asked; any other problem still refuses it, and without the option the
+// gap refuses it too.
+func TestAllowCoverageGaps(t *testing.T) {
+	opts := specs.LoadOptions{Funcs: template.FuncMap{"stamp": standIn}}
+	if _, err := specs.Load(twoProfiles("rest", ""), opts); err == nil {
+		t.Fatal("a coverage gap loaded without AllowCoverageGaps")
+	}
+	opts.AllowCoverageGaps = true
+	if p, err := specs.Load(twoProfiles("rest", ""), opts); err != nil || p == nil {
+		t.Fatalf("coverage gap only: pack %v, error %v", p, err)
+	}
+	broken := twoProfiles("rest", "")
+	broken["cases/health.yaml"].Data = []byte(strings.Replace(string(broken["cases/health.yaml"].Data), "stamp", "stomp", 1))
+	if _, err := specs.Load(broken, opts); err == nil {
+		t.Error("a pack with an unknown function loaded because it also has a coverage gap")
+	}
+}

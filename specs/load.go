@@ -43,6 +43,9 @@ type LoadOptions struct {
 	Probes map[string]func(with *yaml.Node) error
 	// Platforms are the known platform names; when set, the manifest's platform must be one.
 	Platforms []string
+	// AllowCoverageGaps returns the pack even when its only problems are coverage gaps
+	// (CoverageError): for reading an older pack (catalog diff), never for running one.
+	AllowCoverageGaps bool
 }
 
 // LoadDir loads and lints the pack in directory dir (see Load). Root defaults to dir.
@@ -80,11 +83,22 @@ func load(fsys fs.FS, opts LoadOptions, maxCases int) (*Pack, error) {
 		maxCases: maxCases,
 	}
 	l.load()
-	if len(l.c.errs) > 0 {
+	if len(l.c.errs) > 0 && !(opts.AllowCoverageGaps && onlyCoverageGaps(l.c.errs)) {
 		l.c.errs.sort()
 		return nil, l.c.errs
 	}
 	return l.pack, nil
+}
+
+// onlyCoverageGaps reports whether every problem is a CoverageError.
+func onlyCoverageGaps(errs Errors) bool {
+	for _, e := range errs {
+		var cov *CoverageError
+		if !errors.As(e, &cov) {
+			return false
+		}
+	}
+	return true
 }
 
 // loader holds the state of one Load.

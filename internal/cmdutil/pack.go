@@ -24,6 +24,9 @@ type PackSource struct {
 	Root string
 	// Dir, when set, is a pack directory on disk that replaces FS (--pack DIR, lint DIR).
 	Dir string
+	// AllowCoverageGaps loads a pack whose only problems are coverage gaps (catalog diff of an
+	// older pack); a run never sets it.
+	AllowCoverageGaps bool
 }
 
 // LoadPack loads and lints the pack with everything this build of chanconf provides (template
@@ -31,6 +34,7 @@ type PackSource struct {
 // before anything runs. A pack with problems returns specs.Errors (see PackError).
 func LoadPack(src PackSource) (*specs.Pack, error) {
 	opts := PackLoadOptions()
+	opts.AllowCoverageGaps = src.AllowCoverageGaps
 	if src.Dir != "" {
 		return specs.LoadDir(src.Dir, opts)
 	}
