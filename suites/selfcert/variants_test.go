@@ -45,7 +45,7 @@ func TestSelfCertificationVariantsPart(t *testing.T) {
 	if *variantOut == "" {
 		t.Skip("runs in a child process TestSelfCertification starts")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	var names []string
 	if *variantList != "" {
@@ -87,7 +87,7 @@ func startVariantParts(ctx context.Context, dir string) (*variantParts, error) {
 		out := filepath.Join(dir, fmt.Sprintf("variants-%d.json", i))
 		c := &childPart{}
 		c.cmd = exec.CommandContext(ctx, os.Args[0], "-test.run=^TestSelfCertificationVariantsPart$", "-test.v",
-			"-test.count=1", "-test.timeout=4m", "-selfcert.variants="+strings.Join(g, ","), "-selfcert.variants-out="+out)
+			"-test.count=1", "-test.timeout=6m", "-selfcert.variants="+strings.Join(g, ","), "-selfcert.variants-out="+out)
 		c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.out
 		c.cmd.WaitDelay = 5 * time.Second
 		if err := c.cmd.Start(); err != nil {
