@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,27 @@ func (f *fixture) run(t *testing.T, focus string, faults ...string) bundle.Input
 	return bundle.Input{Report: rep, Declaration: d, Pack: f.pack, Tool: bt}
 }
 
+// writeUnsigned writes the unsigned bundle of in (`run --bundle` without a key), with the
+// eligibility run records for it, and returns its path.
+func (f *fixture) writeUnsigned(t *testing.T, name string, in bundle.Input) string {
+	t.Helper()
+	e := certify.Evaluate(certify.Input{Report: in.Report, Cases: certify.CaseRefs(f.pack),
+		Policy: certify.DefaultPolicy(in.Report.Pack), Evidence: certify.UnsignedBundle})
+	in.Report.Eligibility = &e
+	if e.Certifiable || !slices.Contains(e.Reasons, certify.ReasonUnsigned) {
+		t.Fatalf("run's decision for an unsigned bundle: %+v", e)
+	}
+	data, err := bundle.Build(in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(f.dir, name+".zip")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // write writes the bundle of in, with eligibility as run would record it, and returns its path.
 func (f *fixture) write(t *testing.T, name string, in bundle.Input) string {
 	t.Helper()
@@ -146,6 +168,7 @@ func TestRunVerify(t *testing.T) {
 	rerun.Report = merged
 	rerunPath := f.write(t, "rerun", rerun)
 
+	unsigned := f.writeUnsigned(t, "unsigned", f.run(t, ""))
 	policy := f.policy(t)
 	tests := []struct {
 		name     string
@@ -153,6 +176,8 @@ func TestRunVerify(t *testing.T) {
 		wantCode cmdutil.ExitCode
 		want     []string
 	}{
+		// Issue 12 finding 8: run said "certifiable: yes" for this bundle. Both now say no, alike.
+		{"unsigned", Options{Bundle: unsigned, Policy: policy}, 1, []string{"certifiable: no\n  - " + certify.ReasonUnsigned + "\n"}},
 		{"certifiable with a policy", Options{Bundle: clean, Policy: policy}, 0,
 			[]string{"certifiable: yes", "note: the case catalogue was taken from the bundle's pack-manifest.json"}},
 		{"certifiable with the pack", Options{Bundle: clean, Policy: policy, PackDir: f.packDir}, 0, []string{"certifiable: yes", "verdict:     CONFORMANT"}},
