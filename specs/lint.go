@@ -30,6 +30,8 @@ type linter struct {
 	clauses map[string]*Clause
 	tpl     *templateParser
 	gql     *rules.Rules
+	// seen holds the first case of each ID, for the duplicate-ID check.
+	seen map[string]*caseSource
 }
 
 // newLinter prepares a linter for the loader's decoded pack.
@@ -43,18 +45,30 @@ func newLinter(l *loader, ct *contracts) *linter {
 		clauses: map[string]*Clause{},
 		tpl:     newTemplateParser(l.opts.Funcs),
 		gql:     rules.NewDefaultRules(),
+		seen:    map[string]*caseSource{},
 	}
 }
 
-// run performs every check.
-func (li *linter) run() {
+// begin checks the manifest and indexes the clause catalogue, before any case is linted.
+func (li *linter) begin() {
 	li.manifest()
 	li.clauseCatalogue()
-	seen := map[string]*caseSource{}
-	for _, cs := range li.l.cases {
-		li.duplicate(seen, cs)
+}
+
+// cases lints newly decoded cases, then drops their position tables.
+func (li *linter) cases(batch []*caseSource) {
+	for _, cs := range batch {
+		if li.l.interrupted() {
+			return
+		}
+		li.duplicate(cs)
 		newCaseLinter(li, cs).run()
+		cs.pos = nil
 	}
+}
+
+// end checks what needs every case: the rules' owner cases and clause coverage.
+func (li *linter) end() {
 	li.rules()
 	li.coverage()
 }
@@ -164,19 +178,19 @@ func (li *linter) clauseCatalogue() {
 }
 
 // duplicate reports a case ID used twice, at both positions.
-func (li *linter) duplicate(seen map[string]*caseSource, cs *caseSource) {
+func (li *linter) duplicate(cs *caseSource) {
 	id := cs.c.ID
 	if id == "" {
 		return
 	}
-	first, dup := seen[id]
+	first, dup := li.seen[id]
 	if !dup {
-		seen[id] = cs
+		li.seen[id] = cs
 		return
 	}
 	at := func(p Pos) string { return fmt.Sprintf("%s:%d:%d", displayPath(li.c.root, p.File), p.Line, p.Col) }
-	li.c.addf(cs.pos["id"], id, "id", "duplicate case ID (also at %s)", at(first.pos["id"]))
-	li.c.addf(first.pos["id"], id, "id", "duplicate case ID (also at %s)", at(cs.pos["id"]))
+	li.c.addf(cs.idPos, id, "id", "duplicate case ID (also at %s)", at(first.idPos))
+	li.c.addf(first.idPos, id, "id", "duplicate case ID (also at %s)", at(cs.idPos))
 }
 
 // coverage reports every MUST clause that, on one of the profiles it applies to, no case of its

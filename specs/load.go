@@ -2,6 +2,7 @@ package specs
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -46,6 +47,10 @@ type LoadOptions struct {
 	// AllowCoverageGaps returns the pack even when its only problems are coverage gaps
 	// (CoverageError): for reading an older pack (catalog diff), never for running one.
 	AllowCoverageGaps bool
+	// Context, when set, interrupts loading: it is checked between files and between cases, so
+	// that a large pack stops loading promptly on Ctrl-C or SIGTERM; Load then returns an error
+	// wrapping the context's cause (not Errors).
+	Context context.Context
 }
 
 // LoadDir loads and lints the pack in directory dir (see Load). Root defaults to dir.
@@ -83,6 +88,9 @@ func load(fsys fs.FS, opts LoadOptions, maxCases int) (*Pack, error) {
 		maxCases: maxCases,
 	}
 	l.load()
+	if l.stop != nil {
+		return nil, l.stop
+	}
 	if len(l.c.errs) > 0 && !(opts.AllowCoverageGaps && onlyCoverageGaps(l.c.errs)) {
 		l.c.errs.sort()
 		return nil, l.c.errs
@@ -115,12 +123,16 @@ type loader struct {
 	// maxCases is MaxCases; tooMany is set once the pack has more (the rest are not decoded).
 	maxCases int
 	tooMany  bool
+	// stop is why loading was interrupted (LoadOptions.Context), nil while it goes on.
+	stop error
 }
 
-// caseSource is a decoded case with the positions of its nodes.
+// caseSource is a decoded case with the positions of its nodes (dropped once the case is
+// linted) and the position of its ID (kept for the duplicate-ID check).
 type caseSource struct {
-	c   *Case
-	pos map[string]Pos
+	c     *Case
+	pos   map[string]Pos
+	idPos Pos
 }
 
 // load runs every stage; each stage records its problems and the next ones go on with what
@@ -137,16 +149,42 @@ func (l *loader) load() {
 	}
 	l.manifest = newDecoder(ManifestFile, l.c, l.info)
 	l.manifest.decode(root, reflect.ValueOf(&l.pack.Manifest).Elem(), "")
-	ct := l.loadContracts()
+	li := newLinter(l, l.loadContracts())
+	li.begin()
 	for _, file := range l.caseFiles() {
+		if l.interrupted() {
+			return
+		}
+		first := len(l.cases)
 		l.loadCaseFile(file)
+		// Each file's cases are linted as soon as they are decoded, and their node positions
+		// dropped: a 100 000-case pack does not hold every case's position table at once.
+		li.cases(l.cases[first:])
 	}
 	l.pack.Cases = make([]Case, len(l.cases))
 	for i, cs := range l.cases {
 		l.pack.Cases[i] = *cs.c
-		cs.c = &l.pack.Cases[i] // lint and the pack share the same cases
+		cs.c = &l.pack.Cases[i]
 	}
-	newLinter(l, ct).run()
+	li.end()
+}
+
+// Interrupted is the error of work stopped because ctx was cancelled: it wraps ctx.Err() (so
+// errors.Is(err, context.Canceled) holds) and says the cause, such as the signal received.
+func Interrupted(what string, ctx context.Context) error {
+	err, cause := ctx.Err(), context.Cause(ctx)
+	if cause == nil || cause == err {
+		return fmt.Errorf("%s interrupted: %w", what, err)
+	}
+	return fmt.Errorf("%s interrupted (%v): %w", what, cause, err)
+}
+
+// interrupted reports whether LoadOptions.Context is done, recording why the first time.
+func (l *loader) interrupted() bool {
+	if l.stop == nil && l.opts.Context != nil && l.opts.Context.Err() != nil {
+		l.stop = Interrupted("loading the pack", l.opts.Context)
+	}
+	return l.stop != nil
 }
 
 // readYAML reads and parses one YAML file, returning the document's root node.
@@ -222,6 +260,9 @@ func (l *loader) loadCaseFile(file string) {
 			top.errorf(v, "cases", "want a list of cases, got %s", describe(v))
 		default:
 			for _, item := range v.Content {
+				if l.interrupted() {
+					return
+				}
 				l.loadCase(file, item)
 			}
 		}
@@ -245,7 +286,7 @@ func (l *loader) loadCase(file string, n *yaml.Node) {
 	for _, e := range l.c.errs[first:] {
 		e.CaseID = c.ID
 	}
-	l.cases = append(l.cases, &caseSource{c: c, pos: d.pos})
+	l.cases = append(l.cases, &caseSource{c: c, pos: d.pos, idPos: d.pos["id"]})
 }
 
 // Digest lists every file of the pack at the root of fsys with its SHA-256, sorted by path, and

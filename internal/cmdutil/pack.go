@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
 	"github.com/chanconf/chanconf/suites/engine"
 	"github.com/chanconf/chanconf/suites/essc"
@@ -33,8 +35,15 @@ type PackSource struct {
 // functions, probes, platforms), so that a pack naming something the harness lacks is refused
 // before anything runs. A pack with problems returns specs.Errors (see PackError).
 func LoadPack(src PackSource) (*specs.Pack, error) {
+	return LoadPackContext(context.Background(), src)
+}
+
+// LoadPackContext is LoadPack, interrupted when ctx is cancelled (Ctrl-C, SIGTERM): it returns
+// an error wrapping the cause (see Interrupted) rather than go on loading a large pack.
+func LoadPackContext(ctx context.Context, src PackSource) (*specs.Pack, error) {
 	opts := PackLoadOptions()
 	opts.AllowCoverageGaps = src.AllowCoverageGaps
+	opts.Context = ctx
 	if src.Dir != "" {
 		return specs.LoadDir(src.Dir, opts)
 	}
@@ -43,6 +52,19 @@ func LoadPack(src PackSource) (*specs.Pack, error) {
 	}
 	opts.Root = src.Root
 	return specs.Load(src.FS, opts)
+}
+
+// StoppedBy returns, when err says the work was interrupted (its context cancelled: Ctrl-C,
+// SIGTERM), the error a command returns for it, exit 3 (incomplete), after writing the reason
+// to w; otherwise nil.
+func StoppedBy(w io.Writer, err error) error {
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	if _, werr := fmt.Fprintf(w, "chanconf: %v\n", err); werr != nil {
+		return fmt.Errorf("write: %w", werr)
+	}
+	return &VerdictError{Verdict: reports.Incomplete, Code: ExitIncomplete}
 }
 
 // PackLoadOptions are the loader options of this build: the engine's template functions plus

@@ -6,10 +6,12 @@ package clitest
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -41,6 +43,48 @@ func MiniPack(t testing.TB) string {
 		}
 	}
 	return dir
+}
+
+// BigPack writes MiniPack with n more cases (the health case copied, all in one area, a
+// thousand a file: the scale of issue 13) into a temporary directory and returns it.
+func BigPack(t testing.TB, n int) string {
+	t.Helper()
+	dir := MiniPack(t)
+	if err := WriteBigCases(filepath.Join(dir, "cases"), n); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// WriteBigCases writes n copies of the health case, FUN-B00000-000 on, into files big-NNNNN.yaml
+// of dir, a thousand a file.
+func WriteBigCases(dir string, n int) error {
+	for file := 0; file*1000 < n; file++ {
+		var b strings.Builder
+		b.WriteString("cases:\n")
+		for i := file * 1000; i < min(n, (file+1)*1000); i++ {
+			fmt.Fprintf(&b, `  - id: FUN-B%05d-%03d
+    title: The health check answers UP, copy %d
+    clauses: [CAI-13.1]
+    level: MUST
+    suite: functional
+    area: health
+    labels: [health, big]
+    profile: any
+    steps:
+      - name: get health
+        call: {operation: getHealth}
+        expect:
+          status: [200]
+          json:
+            - {path: $.status, equals: UP}
+`, i/1000, i%1000, i)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("big-%05d.yaml", file)), []byte(b.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BrokenPack writes a pack with known problems (no contract; in case FUN-BRK-901 an unknown

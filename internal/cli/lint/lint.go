@@ -4,6 +4,7 @@
 package lint
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 
@@ -40,16 +41,21 @@ It exits 2 when there is any problem, 0 otherwise.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return Run(opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
 }
 
 // Run lints the pack: problems go to Out (they are the command's output), then the error that
 // exits 2; a clean pack prints its size and digest.
-func Run(opts *Options) error {
-	pack, err := cmdutil.LoadPack(cmdutil.PackSource{FS: opts.PackFS, Root: opts.PackRoot, Dir: opts.Dir})
+//
+// Cancelling ctx (Ctrl-C, SIGTERM) stops loading between files and cases, exit 3.
+func Run(ctx context.Context, opts *Options) error {
+	pack, err := cmdutil.LoadPackContext(ctx, cmdutil.PackSource{FS: opts.PackFS, Root: opts.PackRoot, Dir: opts.Dir})
 	if err != nil {
+		if stop := cmdutil.StoppedBy(opts.IO.ErrOut, err); stop != nil {
+			return stop
+		}
 		return cmdutil.PackError(opts.IO.Out, err)
 	}
 	_, err = fmt.Fprintf(opts.IO.Out, "pack OK: %d cases, %d clauses, sha256 %s\n",

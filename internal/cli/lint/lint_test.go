@@ -56,7 +56,7 @@ func TestRunLint(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, _ := iostreams.Test()
-			err := Run(&Options{IO: ios, Dir: tt.dir})
+			err := Run(t.Context(), &Options{IO: ios, Dir: tt.dir})
 			if got := cmdutil.Classify(err); got != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", got, err, tt.wantCode)
 			}

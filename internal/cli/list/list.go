@@ -4,6 +4,7 @@
 package list
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -53,7 +54,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			if runF != nil {
 				return runF(opts)
 			}
-			return Run(opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -78,13 +79,20 @@ type entry struct {
 	Profile string   `yaml:"profile" json:"profile"`
 }
 
-// Run loads the pack, selects the cases and prints them to Out.
-func Run(opts *Options) error {
-	pack, err := cmdutil.LoadPack(cmdutil.PackSource{FS: opts.PackFS, Root: opts.PackRoot, Dir: opts.PackDir})
+// Run loads the pack, selects the cases and prints them to Out. Cancelling ctx (Ctrl-C,
+// SIGTERM) stops it between files and cases, exit 3.
+func Run(ctx context.Context, opts *Options) error {
+	pack, err := cmdutil.LoadPackContext(ctx, cmdutil.PackSource{FS: opts.PackFS, Root: opts.PackRoot, Dir: opts.PackDir})
 	if err != nil {
+		if stop := cmdutil.StoppedBy(opts.IO.ErrOut, err); stop != nil {
+			return stop
+		}
 		return cmdutil.PackError(opts.IO.ErrOut, err)
 	}
-	cases, err := runner.Preview(runner.Options{Pack: pack, LabelFilter: opts.LabelFilter, Focus: opts.Focus, Profile: opts.Profile})
+	cases, err := runner.PreviewContext(ctx, runner.Options{Pack: pack, LabelFilter: opts.LabelFilter, Focus: opts.Focus, Profile: opts.Profile})
+	if stop := cmdutil.StoppedBy(opts.IO.ErrOut, err); stop != nil {
+		return stop
+	}
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}

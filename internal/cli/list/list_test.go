@@ -93,7 +93,7 @@ func TestRunList(t *testing.T) {
 			if opts.PackDir == "" {
 				opts.PackDir = pack
 			}
-			err := Run(&opts)
+			err := Run(t.Context(), &opts)
 			if got := cmdutil.Classify(err); got != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", got, err, tt.wantCode)
 			}
@@ -109,7 +109,7 @@ func TestRunList(t *testing.T) {
 func TestCatalogueRoundTrip(t *testing.T) {
 	for _, format := range []string{"yaml", "json"} {
 		ios, _, out, _ := iostreams.Test()
-		if err := Run(&Options{IO: ios, PackDir: clitest.MiniPack(t), Format: format}); err != nil {
+		if err := Run(t.Context(), &Options{IO: ios, PackDir: clitest.MiniPack(t), Format: format}); err != nil {
 			t.Fatal(err)
 		}
 		var got []entry

@@ -19,7 +19,7 @@ const regenerate = "go run ./cmd/chanconf list --format yaml > specs/essc/v1/cat
 // chanconf, identical to what `chanconf list --format yaml` prints for the embedded pack.
 func TestCatalogIsCurrent(t *testing.T) {
 	ios, _, out, errOut := iostreams.Test()
-	if err := list.Run(&list.Options{IO: ios, PackFS: esscv1.FS, PackRoot: esscv1.Root, Format: "yaml"}); err != nil {
+	if err := list.Run(t.Context(), &list.Options{IO: ios, PackFS: esscv1.FS, PackRoot: esscv1.Root, Format: "yaml"}); err != nil {
 		t.Fatalf("list the embedded pack: %v\n%s", err, errOut)
 	}
 	committed, err := os.ReadFile("catalog.yaml")
