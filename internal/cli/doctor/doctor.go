@@ -30,13 +30,16 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check that a channel can be tested: declaration, DNS, TCP, TLS trust, clock, signing",
+		Short: "Check that a channel can be tested: declaration, certificate, DNS, TCP, TLS trust, clock, signing, data key",
 		Long: `Doctor checks, in order, everything a run needs before a case is sent: the declaration (every
-field, key and certificate format), DNS, a TCP connection, a TLS handshake trusting the declared
-sandbox.tlsCA, GET /health, the clock skew against the channel's Date header, and a signed no-op
-request (GET /authorizations without a session must answer a signed 401 SESSION_INVALID that
-verifies with the declared certificate). Each check prints OK or PROBLEM with a fix. Exit 0 when
-all pass, 2 otherwise. 'chanconf run' makes the same checks first.`,
+field, key and certificate format, and that sandbox.dataKeyCheck is the data key's check value),
+the channel certificate (chains to raRoot, valid now, names the channel number: CAI-2.7), DNS, a
+TCP connection, a TLS handshake trusting the declared sandbox.tlsCA, GET /health, the clock skew
+against the channel's Date header, a signed no-op request (GET /authorizations without a session
+must answer a signed 401 SESSION_INVALID that verifies with the declared certificate), and the
+data key (POST /sessions with a real-name token sealed under the declared key must open a
+session). Each check prints OK or PROBLEM with a fix (README "Troubleshooting"). Exit 0 when all
+pass, 2 otherwise. 'chanconf run' makes the same checks first.`,
 		Example: `  chanconf doctor --target https://sandbox.example.com/cai/v1 --declaration channel.yaml
   chanconf doctor --declaration channel.yaml
   chanconf doctor`,
