@@ -113,7 +113,8 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 		}
 		runnable = append(runnable, m)
 	}
-	logf("%d mutants in scope, %d selected, %d to run; building them into one binary", len(all), len(ms), len(runnable))
+	logf("%d mutants generated, %d in scope, %d selected, %d to run (the others are reviewed equivalents); building them into one binary",
+		len(all), c.Generated, len(ms), len(runnable))
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create the work folder: %w", err)
 	}
