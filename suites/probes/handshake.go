@@ -48,7 +48,8 @@ type handshakeResult struct {
 	// refused is the handshake error when the server did not complete the handshake.
 	refused error
 	// stalled is true when the server neither completed nor refused the handshake within the
-	// timeout: the handshake did not complete (refused is set too), but nothing was refused.
+	// timeout (refused is set too, with why). Every TLS check fails on it: a stall is no
+	// refusal and no completion, whatever was offered.
 	stalled bool
 }
 

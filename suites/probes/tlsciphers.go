@@ -77,7 +77,7 @@ func (tlsCiphers) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node)
 	}
 	for i, f := range forbidden {
 		name := tls.CipherSuiteName(f.id)
-		res.Checks = append(res.Checks, check(NameTLSCiphers, results[i].refused != nil,
+		res.Checks = append(res.Checks, check(NameTLSCiphers, results[i].refused != nil && !results[i].stalled,
 			"TLS 1.2 handshake offering only "+name+" refused", results[i].String(), "forbidden: "+f.reason))
 	}
 	r := results[len(forbidden)]

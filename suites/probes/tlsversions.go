@@ -104,9 +104,10 @@ func versionCheck(a versionAttempt, r handshakeResult) reports.Check {
 	if a.suites != nil {
 		detail = "offered " + strings.Join(suiteNames(a.suites), ", ")
 	}
+	// A stall answers nothing: the channel's failure in every TLS check, as in the others.
 	if !a.accept {
-		return check(NameTLSVersions, r.refused != nil, name+" handshake refused", r.String(), detail)
+		return check(NameTLSVersions, r.refused != nil && !r.stalled, name+" handshake refused", r.String(), detail)
 	}
-	ok := r.refused != nil || r.state.Version == a.version
+	ok := (r.refused != nil && !r.stalled) || r.state.Version == a.version
 	return check(NameTLSVersions, ok, name+" handshake refused or completed at "+name, r.String(), detail)
 }
