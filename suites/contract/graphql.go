@@ -86,7 +86,7 @@ func (g *GraphQL) ValidateHTTPResponse(doc *ast.QueryDocument, opName string, va
 	if isJSON(contentType) {
 		return res
 	}
-	p := Problem{Message: fmt.Sprintf("Content-Type %q is not a JSON media type (a GraphQL answer is application/json)", contentType)}
+	p := Problem{Header: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not a JSON media type (a GraphQL answer is application/json)", contentType)}
 	if res.Outcome == reports.Failed {
 		res.Problems = append([]Problem{p}, res.Problems...)
 		return res

@@ -132,6 +132,9 @@ func (o *OpenAPI) checkBody(schema *openapi3.Schema, ct string, body *Body) []Pr
 	return nil
 }
 
+// IsJSONMediaType reports whether a Content-Type is application/json or a +json type.
+func IsJSONMediaType(ct string) bool { return isJSON(ct) }
+
 // isJSON reports whether a Content-Type is application/json or a +json type.
 func isJSON(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)

@@ -208,6 +208,9 @@ func (j *judge) contract(enabled *bool) {
 		res = contract.Result{Outcome: reports.NotChecked, Reason: "disabled by the case"}
 	case j.b.kind == kindRaw:
 		res = contract.Result{Outcome: reports.NotChecked, Reason: "raw requests are outside the contract"}
+		if c, clause, ok := j.r.mediaType(j.res.resp); ok {
+			j.rule(c.Name, clause, c.Outcome, c.Expected, c.Actual, "")
+		}
 	case j.res.resp.truncated:
 		res = contract.Result{Outcome: reports.NotChecked, Reason: fmt.Sprintf("the body was truncated at %d bytes", len(j.res.resp.Raw))}
 	case j.b.kind == kindGraphQL:
@@ -277,4 +280,21 @@ func (j *judge) signature(enabled *bool) {
 		}
 		j.rule("signature", clause, reports.Passed, expected, "verified", "")
 	}
+}
+
+// mediaType checks that a body the contract does not cover (a raw step's, a probe's) is
+// labelled JSON, under the pack's rule on Content-Type (CAI-11.1 for e-SSC): an answer labelled
+// text/html is the channel's failure wherever it comes, not only on the contract's operations.
+// ok is false when the pack has no such rule or the body is empty.
+func (r *caseRun) mediaType(rc *received) (c reports.Check, clause string, ok bool) {
+	clause = r.e.headerRule("Content-Type")
+	if clause == "" || len(rc.Raw) == 0 {
+		return reports.Check{}, "", false
+	}
+	ct := rc.header.Get("Content-Type")
+	c = reports.Check{Name: "media type", Outcome: reports.Passed, Expected: "a JSON body labelled application/json", Actual: strconv.Quote(ct)}
+	if !contract.IsJSONMediaType(ct) {
+		c.Outcome = reports.Failed
+	}
+	return c, clause, true
 }

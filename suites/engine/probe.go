@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/chanconf/chanconf/reports"
 	"github.com/chanconf/chanconf/specs"
 )
 
@@ -35,6 +36,10 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 		},
 	}
 	res, err := p.Run(ctx, env, &step.Probe.With)
+	r.mu.Lock()
+	res.Checks = append(res.Checks, r.probeChecks...)
+	r.probeChecks = nil
+	r.mu.Unlock()
 	for _, c := range res.Checks {
 		if c.Step == 0 {
 			c.Step, c.StepName = i+1, step.Name
@@ -81,6 +86,24 @@ func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Re
 	rc, nonce, err := r.exchange(ctx, id, step, prepare)
 	if err != nil {
 		return nil, err
+	}
+	if l := r.e.opts.Pack.Manifest.ResponseLimit; l != nil && rc.truncated && int64(len(rc.Raw)) >= l.BodyBytes {
+		r.mu.Lock()
+		r.probeChecks = append(r.probeChecks, reports.Check{Name: "response size", Step: step, Outcome: reports.Failed,
+			Expected: fmt.Sprintf("a body of at most %d bytes (%s)", l.BodyBytes, l.Clause), Actual: fmt.Sprintf("more than %d bytes", len(rc.Raw)),
+			Detail: "answer to the probe's " + req.Method + " " + req.URL.Path})
+		r.mu.Unlock()
+	}
+	// Plain-HTTP answers on the TLS port (CAI-1.4 allows a bare 400 there) are not API bodies.
+	if c, clause, ok := r.mediaType(rc); ok && c.Outcome == reports.Failed && req.URL.Scheme == "https" {
+		c.Step, c.Clause, c.Detail = step, clause, "answer to the probe's "+req.Method+" "+req.URL.Path
+		if !slices.Contains(r.c.Clauses, clause) {
+			c.Outcome = reports.Observed
+		}
+		r.mu.Lock()
+		r.probeChecks = append(r.probeChecks, c)
+		r.hits = append(r.hits, ruleHit{clause: clause, exchange: id, check: c, broken: true})
+		r.mu.Unlock()
 	}
 	return &Response{Status: rc.status, Header: rc.header, Body: rc.Raw, Truncated: rc.truncated, Nonce: nonce}, nil
 }

@@ -58,8 +58,10 @@ type caseRun struct {
 	// mu guards pending and evidence: a probe may send concurrently through ProbeEnv.Do.
 	mu      sync.Mutex
 	pending []reports.Exchange // recorded, not yet redacted and published
-	steps   map[string]*stepResult
-	envErr  error // the first environment problem (makes the case ERROR)
+	// probeChecks are failed media-type checks of a running probe's answers.
+	probeChecks []reports.Check
+	steps       map[string]*stepResult
+	envErr      error // the first environment problem (makes the case ERROR)
 	// notApplicable is a probe's reason why the case's rule does not apply to this channel;
 	// the remaining steps do not run and, without a failed check, the case is SKIP.
 	notApplicable string
