@@ -24,6 +24,11 @@ func (cl *caseLinter) step(i int, s *Step) {
 		cl.roots = sessionRoots()
 	}
 	cl.stepHeader(f, s)
+	for k, id := range s.Clauses {
+		if cl.li.clauses[id] == nil {
+			cl.errf(f+".clauses["+strconv.Itoa(k)+"]", "unknown clause %q", id)
+		}
+	}
 	switch {
 	case s.Call != nil:
 		cl.call(f+".call", s.Call)

@@ -201,7 +201,13 @@ type Step struct {
 	WaitUntil string `yaml:"waitUntil"`
 	Repeat    int    `yaml:"repeat"`
 	// Always runs the step even when an earlier step failed (clean-up).
-	Always  bool      `yaml:"always"`
+	Always bool `yaml:"always"`
+	// Clauses, when set, are the clauses this step's expectations enforce instead of the case's:
+	// a step that provokes an answer of another rule (a refusal of a body too large, say) to
+	// observe something else on it. When such a step's expectation fails and none of these
+	// clauses is the case's, the case is not judged (SKIP, naming the clause broken), not
+	// failed: the clause's own cases fail for it.
+	Clauses []string  `yaml:"clauses"`
 	Expect  Expect    `yaml:"expect"`
 	Capture []Capture `yaml:"capture"`
 	Pos     Pos       `yaml:"-"`

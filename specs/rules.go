@@ -27,6 +27,14 @@ type Rules struct {
 	// Headers maps response header names to the clause requiring them: a contract problem about
 	// one of these headers counts against its clause, not against Contract.
 	Headers map[string]string `yaml:"headers"`
+	// ErrorBody is the clause of the error body. A refusal whose error code cannot be read (no
+	// error body) leaves a case's code expectation not judged, blamed on this clause, instead of
+	// failing the case: the harness cannot tell which refusal it was.
+	ErrorBody string `yaml:"errorBody"`
+	// Refusals map error codes to the clause a channel breaks when it answers them to a request
+	// the harness built and signed correctly (SIGNATURE_INVALID to a valid signature): the case
+	// is then not judged, blamed on that clause, instead of failed.
+	Refusals map[string]string `yaml:"refusals"`
 }
 
 // Clauses returns every clause the rules name, sorted, each once.
@@ -46,6 +54,17 @@ func (r Rules) Clauses() []string {
 	return slices.Compact(out)
 }
 
+// RuleClauses returns every clause checked on every response, sorted, each once: the rules'
+// and the response size limit's. Each needs an owner case.
+func (m *Manifest) RuleClauses() []string {
+	out := m.Rules.Clauses()
+	if m.ResponseLimit != nil && m.ResponseLimit.Clause != "" && !slices.Contains(out, m.ResponseLimit.Clause) {
+		out = append(out, m.ResponseLimit.Clause)
+		slices.Sort(out)
+	}
+	return out
+}
+
 // HeaderClause returns the clause of the rule on response header name (any case), if any.
 func (r Rules) HeaderClause(name string) (string, bool) {
 	want := http.CanonicalHeaderKey(name)
@@ -61,7 +80,7 @@ func (r Rules) HeaderClause(name string) (string, bool) {
 // clause and call the observed probe. Lint requires exactly one per rule clause.
 func (p *Pack) OwnerCases() map[string][]string {
 	out := map[string][]string{}
-	for _, clause := range p.Manifest.Rules.Clauses() {
+	for _, clause := range p.Manifest.RuleClauses() {
 		for i := range p.Cases {
 			if ownsClause(&p.Cases[i], clause) {
 				out[clause] = append(out[clause], p.Cases[i].ID)
@@ -91,6 +110,13 @@ func (li *linter) rules() {
 	} {
 		li.ruleClause(f.field, f.clause)
 	}
+	li.ruleClause("rules.errorBody", r.ErrorBody)
+	for code, clause := range r.Refusals {
+		li.ruleClause("rules.refusals."+code, clause)
+		if clause == "" {
+			li.merr("rules.refusals."+code, "refusal %s names no clause", code)
+		}
+	}
 	for name, clause := range r.Headers {
 		field := "rules.headers." + name
 		if http.CanonicalHeaderKey(name) == "" {
@@ -102,7 +128,7 @@ func (li *linter) rules() {
 		}
 	}
 	owners := li.ownerCases()
-	for _, clause := range r.Clauses() {
+	for _, clause := range li.m.RuleClauses() {
 		switch ids := owners[clause]; len(ids) {
 		case 0:
 			li.merr("rules", "rule clause %s has no owner case (a final case listing %s with a step `probe: {name: %s}`): "+
@@ -124,7 +150,7 @@ func (li *linter) ruleClause(field, clause string) {
 // ownerCases is OwnerCases over the cases being linted.
 func (li *linter) ownerCases() map[string][]string {
 	out := map[string][]string{}
-	for _, clause := range li.m.Rules.Clauses() {
+	for _, clause := range li.m.RuleClauses() {
 		for _, cs := range li.l.cases {
 			if ownsClause(cs.c, clause) {
 				out[clause] = append(out[clause], cs.c.ID)
@@ -140,7 +166,7 @@ func (cl *caseLinter) observedStep(f string) {
 	if !cl.c.Final {
 		cl.errf(f, "probe %s reads every exchange of the run: the case must be final", ObservedProbe)
 	}
-	rules := cl.li.m.Rules.Clauses()
+	rules := cl.li.m.RuleClauses()
 	if !slices.ContainsFunc(cl.c.Clauses, func(id string) bool { return slices.Contains(rules, id) }) {
 		cl.errf(f, "probe %s reports rule clauses, but none of the case's clauses is a rule of pack.yaml (rule clauses: %v)",
 			ObservedProbe, rules)

@@ -180,10 +180,18 @@ func TestTruncatedBody(t *testing.T) {
 		o.MaxBodyBytes = 100
 		o.Pack.Manifest.ResponseLimit = &specs.ResponseLimit{BodyBytes: 100, Clause: "T-11.7"}
 	})
-	o = run(t, e, oneCase("BIG-2", specs.Step{Name: "big", Call: call("getBig")}))
+	limited := oneCase("BIG-2", specs.Step{Name: "big", Call: call("getBig")})
+	limited.Clauses = []string{"T-11.7"}
+	o = run(t, e, limited)
 	c := checksNamed(o, "response size")
 	if o.State != reports.Fail || len(c) != 1 || c[0].Outcome != reports.Failed || !strings.Contains(c[0].Expected, "T-11.7") {
 		t.Fatalf("over the standard's limit: %s %q %+v", o.State, o.Message, c)
+	}
+	// A case of another clause cannot judge a cut body: not judged, blamed on the limit's clause.
+	o = run(t, e, oneCase("BIG-3", specs.Step{Name: "big", Call: call("getBig"), Expect: specs.Expect{Status: []int{200}}}))
+	c = checksNamed(o, "response size")
+	if o.State != reports.Skip || !strings.Contains(o.Message, "T-11.7") || len(c) != 1 || c[0].Outcome != reports.Observed {
+		t.Fatalf("a cut body in a case of another clause: %s %q %+v", o.State, o.Message, c)
 	}
 }
 

@@ -186,6 +186,10 @@ func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"method": r.Method, "uri": r.RequestURI, "headers": hs, "body": string(body)})
 	case path == "/graphql":
 		s.graphql(w, body)
+	case path == "/plain":
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, "Bad Request\n")
 	case path == "/redirect":
 		w.Header().Set("Location", "/elsewhere")
 		w.WriteHeader(http.StatusFound)

@@ -62,6 +62,7 @@ func (j *judge) run() ([]reports.Check, error) {
 			j.expr(&ex.JSON[k], data)
 		}
 	}
+	j.block()
 	return j.checks, j.err
 }
 
@@ -114,6 +115,9 @@ func (j *judge) packBug(name, expected string, err error) {
 func (j *judge) size() {
 	rc := j.res.resp
 	if !rc.truncated {
+		if limit := j.r.e.opts.Pack.Manifest.ResponseLimit; limit != nil && limit.Clause != "" {
+			j.noteChecked(limit.Clause)
+		}
 		return
 	}
 	actual := fmt.Sprintf("more than %d bytes", len(rc.Raw))
@@ -129,7 +133,7 @@ func (j *judge) size() {
 		}
 		return
 	}
-	j.add("response size", reports.Failed, fmt.Sprintf("a body of at most %d bytes (%s)", limit.BodyBytes, limit.Clause), actual,
+	j.rule("response size", limit.Clause, reports.Failed, fmt.Sprintf("a body of at most %d bytes (%s)", limit.BodyBytes, limit.Clause), actual,
 		"the rest of the body was not read; contract and signature cannot be checked on a cut body")
 }
 
@@ -213,6 +217,10 @@ func (j *judge) contract(enabled *bool) {
 		}
 	case j.res.resp.truncated:
 		res = contract.Result{Outcome: reports.NotChecked, Reason: fmt.Sprintf("the body was truncated at %d bytes", len(j.res.resp.Raw))}
+	case j.b.kind == kindGraphQL && j.res.resp.status != 200 && j.r.e.openapi != nil:
+		// A refusal of a GraphQL request (400 before execution, signing, size, media type) is
+		// described by the contract's graphql operation, not by the schema.
+		res = j.r.e.openapi.ValidateResponse(j.b.req, j.res.resp.status, j.res.resp.header, j.res.resp.Body)
 	case j.b.kind == kindGraphQL:
 		res = j.r.e.graphql.ValidateHTTPResponse(j.b.doc.doc, j.b.opName, j.b.vars, j.res.resp.header.Get("Content-Type"), j.res.resp.Body)
 	default:

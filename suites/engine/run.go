@@ -67,6 +67,11 @@ type caseRun struct {
 	notApplicable string
 	// hits are the case's rule checks, for the run's rule book once the case ends.
 	hits []ruleHit
+	// blocked says why the case could not be judged: a step relied on a clause the channel
+	// broke (block.go); the remaining steps do not run and, without a failed check, it is SKIP.
+	blocked string
+	// stop ends the case after a blocked step whose answer the next steps need.
+	stop bool
 }
 
 // stepResult is a step's last exchange: what its checks judge, and what later steps may refer
@@ -102,7 +107,7 @@ func (e *Executor) Run(ctx context.Context, c *specs.Case) CaseOutcome {
 	r := &caseRun{e: e, c: c, vars: map[string]any{}, steps: map[string]*stepResult{}}
 	r.execute(ctx)
 	out.State, out.Message = r.judge()
-	out.NotApplicable = out.State == reports.Skip
+	out.NotApplicable = out.State == reports.Skip && r.blocked == ""
 	red := r.redactor()
 	r.mu.Lock()
 	e.remember(r.secrets, r.received)
@@ -155,7 +160,7 @@ func (r *caseRun) execute(ctx context.Context) {
 	failed := false
 	for i := range r.c.Steps {
 		step := &r.c.Steps[i]
-		if (failed || r.notApplicable != "") && !step.Always {
+		if (failed || r.notApplicable != "" || r.stop) && !step.Always {
 			continue
 		}
 		if ctx.Err() != nil {
@@ -216,6 +221,9 @@ func (r *caseRun) judge() (reports.State, string) {
 	}
 	if r.envErr != nil {
 		return reports.Error, r.envErr.Error()
+	}
+	if r.blocked != "" {
+		return reports.Skip, r.blocked
 	}
 	if r.notApplicable != "" {
 		return reports.Skip, r.notApplicable
