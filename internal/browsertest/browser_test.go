@@ -29,17 +29,29 @@ const envArtifacts = "CHANCONF_TEST_ARTIFACTS"
 // must not pass by skipping the only test that looks at the page.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
+	//codecheck:allow getenv CI decides whether a missing browser skips or fails the test
+	path, missing, fatal := findChromium(exec.LookPath, os.Getenv("CI"))
+	switch {
+	case fatal:
+		t.Fatal(missing)
+	case path == "":
+		t.Skip(missing)
+	}
+	return path
+}
+
+// findChromium looks chromium up with lookPath; without one it says why and whether that is
+// fatal (ci is the value of $CI).
+func findChromium(lookPath func(string) (string, error), ci string) (path, missing string, fatal bool) {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
+		if p, err := lookPath(name); err == nil {
+			return p, "", false
 		}
 	}
-	//codecheck:allow getenv CI decides whether a missing browser skips or fails the test
-	if ci := os.Getenv("CI"); ci != "" && ci != "false" {
-		t.Fatal("chromium is not installed and CI is set: install it (apt-get install -y chromium, as .ci/run does)")
+	if ci != "" && ci != "false" {
+		return "", "chromium is not installed and CI is set: install it (apt-get install -y chromium, as .ci/run does)", true
 	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); this test fails instead of skipping when CI=true")
-	return ""
+	return "", "chromium is not installed (apt-get install -y chromium); this test fails instead of skipping when CI=true", false
 }
 
 // artifactsDir is where screenshots are saved: $CHANCONF_TEST_ARTIFACTS when set, else a

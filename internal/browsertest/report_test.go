@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -213,5 +214,38 @@ func testPrint(t *testing.T, browser context.Context, shots, page string, r *rep
 	t.Logf("without its print stylesheet: %d pages", n)
 	if n <= limit {
 		t.Errorf("without its print stylesheet the page prints to %d pages, within the limit of %d: the bound proves nothing", n, limit)
+	}
+}
+
+// TestFindChromium: without chromium the browser test skips on a developer's machine and fails
+// under CI, so that CI cannot pass by skipping it.
+func TestFindChromium(t *testing.T) {
+	none := func(string) (string, error) { return "", errors.New("not found") }
+	found := func(name string) (string, error) {
+		if name == "chromium-browser" {
+			return "/usr/bin/chromium-browser", nil
+		}
+		return "", errors.New("not found")
+	}
+	tests := []struct {
+		name     string
+		lookPath func(string) (string, error)
+		ci       string
+		path     string
+		fatal    bool
+	}{
+		{"installed", found, "true", "/usr/bin/chromium-browser", false},
+		{"missing on a developer's machine", none, "", "", false},
+		{"missing with CI=false", none, "false", "", false},
+		{"missing under CI", none, "true", "", true},
+		{"missing under CI=1", none, "1", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, missing, fatal := findChromium(tt.lookPath, tt.ci)
+			if path != tt.path || fatal != tt.fatal || (path == "") != (missing != "") {
+				t.Errorf("findChromium = %q, %q, %v; want %q, fatal %v", path, missing, fatal, tt.path, tt.fatal)
+			}
+		})
 	}
 }
