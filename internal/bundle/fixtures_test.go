@@ -132,3 +132,6 @@ func writeFile(t testing.TB, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// readTestFile reads a file a test wrote.
+func readTestFile(path string) ([]byte, error) { return os.ReadFile(path) }

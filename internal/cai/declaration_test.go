@@ -15,7 +15,7 @@ import (
 )
 
 // testCertPEM returns a self-signed SM2 certificate, enough for the declaration's syntax checks.
-func testCertPEM(t *testing.T) string {
+func testCertPEM(t testing.TB) string {
 	t.Helper()
 	k := mustKey(t)
 	tmpl := &smx509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "1000000001"},
@@ -31,7 +31,7 @@ func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n  ") + "\n"
 }
 
-func validDeclYAML(t *testing.T) string {
+func validDeclYAML(t testing.TB) string {
 	cert := indent(testCertPEM(t))
 	return `caiVersion: "1"
 channelNo: "1000000001"

@@ -9,7 +9,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 )
 
-func mustKey(t *testing.T) *sm2.PrivateKey {
+func mustKey(t testing.TB) *sm2.PrivateKey {
 	t.Helper()
 	k, err := sm2.GenerateKey(rand.Reader)
 	if err != nil {
