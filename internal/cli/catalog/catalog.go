@@ -114,6 +114,7 @@ func writeDiff(w io.Writer, a, b *specs.Pack, d *packDiff) error {
 			fmt.Fprintf(&s, "  %s  %s\n", c.ID, strings.Join(c.Fields, ", "))
 		}
 	}
+	writeClauses(&s, compareClauses(a, b))
 	fmt.Fprintf(&s, "%d added, %d removed, %d changed, %d unchanged\n", len(d.Added), len(d.Removed), len(d.Changed), d.Unchanged)
 	if _, err := io.WriteString(w, s.String()); err != nil {
 		return fmt.Errorf("write the catalog diff: %w", err)

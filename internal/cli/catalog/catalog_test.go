@@ -13,6 +13,25 @@ import (
 )
 
 // edited copies the mini pack and rewrites its case file with edit.
+// editedManifest is the mini pack with its pack.yaml edited.
+func editedManifest(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	dir := clitest.MiniPack(t)
+	path := filepath.Join(dir, "pack.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := edit(string(data))
+	if out == string(data) {
+		t.Fatal("the edit changed nothing")
+	}
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func edited(t *testing.T, edit func(string) string) string {
 	t.Helper()
 	dir := clitest.MiniPack(t)
@@ -107,6 +126,11 @@ func TestRunCatalog(t *testing.T) {
 			return strings.Replace(s, "    clauses: [CAI-11.2]\n    level: MUST", "    clauses: [CAI-11.2]\n    level: SHOULD", 1)
 		}), []string{"SEC-HDR-901  level"}, nil},
 		{"added", edited(t, func(s string) string { return s + newCase }), []string{"added (1):\n  FUN-HLT-902  MUST  The health check answers twice"}, nil},
+		{"clause catalogue changed", editedManifest(t, func(s string) string {
+			s = strings.Replace(s, "  - {id: CAI-13.1, level: MUST,", "  - {id: CAI-11.6, level: MUST, suite: security, title: Date on every response}\n  - {id: CAI-13.1, level: MUST,", 1)
+			return strings.Replace(s, "profiles: [rest], title:", "title:", 1)
+		}), []string{"clauses added (1):\n  CAI-11.6  MUST  security  Date on every response", "clauses changed (1):\n  CAI-4.1  profiles",
+			"0 added, 0 removed, 0 changed, 3 unchanged"}, []string{"clauses removed"}},
 		{"renamed: removed and added", edited(t, func(s string) string { return strings.Replace(s, "id: SEC-HDR-901", "id: SEC-HDR-902", 1) }),
 			[]string{"added (1):\n  SEC-HDR-902  MUST  Responses forbid caching", "removed (1):\n  SEC-HDR-901  MUST  Responses forbid caching",
 				"1 added, 1 removed, 0 changed, 2 unchanged"}, nil},
