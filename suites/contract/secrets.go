@@ -97,12 +97,57 @@ func (g *GraphQL) SecretMembers() []string {
 // only one), and it stops quietly where raw stops being JSON, returning what it found before.
 // Input nested deeper than MaxJSONDepth yields nothing (the decoder never builds it).
 func SecretValues(raw []byte, names map[string]bool) []string {
-	if len(names) == 0 || len(raw) == 0 || checkDepth(raw) != nil {
+	if len(names) == 0 || len(raw) == 0 {
 		return nil
 	}
+	out := textualSecrets(raw, names)
+	if checkDepth(raw) != nil {
+		return out
+	}
+	return tokenSecrets(raw, names, out)
+}
+
+// textualSecrets finds `"name":"value` for each secret member name in raw as text, up to the
+// closing quote or the end of raw: a body cut off in the middle of a token (a reset, a timeout)
+// or a page that is not JSON still has the part of the secret it holds redacted.
+func textualSecrets(raw []byte, names map[string]bool) []string {
+	var out []string
+	for name := range names {
+		key := []byte(`"` + name + `"`)
+		for rest := raw; ; {
+			i := bytes.Index(rest, key)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(key):]
+			v := bytes.TrimLeft(rest, " \t\r\n")
+			if len(v) == 0 || v[0] != ':' {
+				continue
+			}
+			v = bytes.TrimLeft(v[1:], " \t\r\n")
+			if len(v) == 0 || v[0] != '"' {
+				continue
+			}
+			v = v[1:]
+			end := 0
+			for end < len(v) && v[end] != '"' {
+				if v[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if val := string(v[:min(end, len(v))]); val != "" && !slices.Contains(out, val) {
+				out = append(out, val)
+			}
+		}
+	}
+	return out
+}
+
+// tokenSecrets walks raw's JSON tokens (see SecretValues), adding to out.
+func tokenSecrets(raw []byte, names map[string]bool, out []string) []string {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	var (
-		out []string
 		// stack holds, per open container, whether it is an object expecting a key next and
 		// whether everything in it is secret.
 		stack     []frame

@@ -20,6 +20,9 @@ func TestSecretValues(t *testing.T) {
 		{"secret container", `{"keys":{"k":"v1","l":["v2",3]},"after":"no"}`, []string{"v1", "v2"}},
 		{"key named like a value", `{"x":"sessionToken","y":"z"}`, nil},
 		{"cut off", `{"sessionToken":"s5","b":[`, []string{"s5"}},
+		// A body cut inside the token (a reset, a timeout): the part that came is a secret too.
+		{"cut inside the value", `{"a":1,"sessionToken": "partial-tok`, []string{"partial-tok"}},
+		{"escaped quote", `{"sessionToken":"a\"b"}`, []string{`a\"b`, `a"b`}},
 		{"not JSON", `<html>sessionToken</html>`, nil},
 	}
 	for _, tt := range tests {

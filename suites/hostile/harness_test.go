@@ -40,7 +40,8 @@ type outcome struct {
 
 // runThrough starts the reference channel and the proxy with behaviour, runs chanconf run
 // (focus: a case-ID regular expression, "" for the whole pack) through it, and returns what it
-// gave. The request timeout is short so that slow behaviours cost little.
+// gave. The request timeout (3 s) is short so that slow behaviours cost little, yet long enough
+// for a loaded CI machine to answer the allowed ones in time.
 func runThrough(t testing.TB, behaviour, focus string) *outcome {
 	t.Helper()
 	srv, err := refchannel.New(refchannel.Options{})
@@ -57,7 +58,7 @@ func runThrough(t testing.TB, behaviour, focus string) *outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := hostileproxy.New(hostileproxy.Options{Upstream: up, UpstreamTLS: tlsTrusting(roots), Behaviour: behaviour, Stall: 2 * time.Second})
+	p, err := hostileproxy.New(hostileproxy.Options{Upstream: up, UpstreamTLS: tlsTrusting(roots), Behaviour: behaviour, Stall: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func runThrough(t testing.TB, behaviour, focus string) *outcome {
 		IO: ios, Now: time.Now, PackFS: esscv1.FS, PackRoot: esscv1.Root,
 		Tool:   reports.Tool{Name: "chanconf", Version: "hostile-test"},
 		Target: decl.BaseURL, Declaration: declPath, OutDir: filepath.Join(dir, "out"),
-		Focus: focus, Concurrency: 8, RequestTimeout: time.Second, CaseTimeout: 30 * time.Second, Quiet: true,
+		Focus: focus, Concurrency: 8, RequestTimeout: 3 * time.Second, CaseTimeout: 60 * time.Second, Quiet: true,
 	}
 	out := &outcome{proxy: p, outDir: opts.OutDir}
 	stop := sampleHeap(&out.peakHeap)

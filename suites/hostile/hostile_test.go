@@ -99,6 +99,13 @@ func TestHostileChannel(t *testing.T) {
 // or a probe says otherwise), with the reason, and the named clause owners FAIL.
 func checkHostile(t *testing.T, sc scenario, o *outcome) {
 	t.Helper()
+	if testing.Verbose() {
+		for _, c := range o.report.Cases {
+			if c.State != reports.Skip || strings.HasPrefix(c.Message, "not judged") {
+				t.Logf("%s %s: %.200s", c.ID, c.State, c.Message)
+			}
+		}
+	}
 	if o.code != cmdutil.ExitNonconformant {
 		t.Errorf("exit %d (%v), want %d (NONCONFORMANT)", o.code, o.err, cmdutil.ExitNonconformant)
 	}
