@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"io"
 	"testing"
 	"time"
 
@@ -46,9 +47,17 @@ func FuzzRead(f *testing.F) {
 		}
 		_, _ = b.Report()
 		for _, file := range b.Files {
-			if data, err := file.ReadAll(); err == nil && int64(len(data)) > limitFor(file.Name) {
-				t.Fatalf("%s: read %d bytes, more than its limit", file.Name, len(data))
+			if file.Size() > limitFor(file.Name) {
+				t.Fatalf("%s: Read accepted %d bytes, more than its limit", file.Name, file.Size())
 			}
+			rc, err := file.Open()
+			if err != nil {
+				continue
+			}
+			if n, _ := io.Copy(io.Discard, rc); n > file.Size() {
+				t.Fatalf("%s: read %d bytes past the %d its directory declares", file.Name, n, file.Size())
+			}
+			rc.Close()
 		}
 		if bytes.Equal(data, signed) && len(b.Verify(pub)) != 0 {
 			t.Fatal("the signed seed does not verify")
