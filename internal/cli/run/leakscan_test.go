@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,5 +62,41 @@ func write(t *testing.T, p, s string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A clean run of the token-heavy cases (SEC-ABU-001 alone created 21 sessions left in clear on
+// a27e0d8) writes no session token, key or data key in clear in any output, bundle included:
+// the post-write scan passes (no exit 4) and the outputs hold no unredacted token member.
+func TestCleanRunLeavesNoSecret(t *testing.T) {
+	opts, _, _ := testOptions(t)
+	opts.PackDir = "" // the embedded pack, against the embedded reference channel
+	opts.Focus = `^(FUN-SES-001|FUN-GQL-001|SEC-ABU-001|SEC-HDR-001)$`
+	opts.Quiet, opts.Bundle = true, true
+	err := Run(t.Context(), opts)
+	if code := cmdutil.Classify(err); code != cmdutil.ExitPartial {
+		t.Fatalf("exit %d (%v), want %d", code, err, cmdutil.ExitPartial)
+	}
+	har, err := os.ReadFile(filepath.Join(opts.OutDir, "evidence.har"))
+	if err != nil || strings.Count(string(har), `"sessionToken`) < 20 {
+		t.Fatalf("the run should have created over 20 sessions (err %v)", err)
+	}
+	clear := regexp.MustCompile(`(sessionToken|realNameToken|faceToken)\\?"\s*:\s*\\?"[^\[\\"]`)
+	for _, leak := range []string{`"sessionToken":"abc"`, `{\"faceToken\": \"abc`} {
+		if !clear.MatchString(leak) {
+			t.Fatalf("the leak pattern misses %s", leak)
+		}
+	}
+	if clear.MatchString(`"sessionToken":"[REDACTED]"`) {
+		t.Fatal("the leak pattern matches a redacted token")
+	}
+	for _, name := range []string{"evidence.har", "report.json", "report.html", "junit.xml", "findings.sarif"} {
+		data, err := os.ReadFile(filepath.Join(opts.OutDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := clear.Find(data); m != nil {
+			t.Errorf("%s holds a token in clear: %.40s...", name, m)
+		}
 	}
 }
