@@ -103,7 +103,17 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 		}
 		equivalent = nil // asked for by ID: run even a reviewed equivalent, to check it
 	} else {
-		ms = Sample(ms, opts.Sample, must...)
+		// The sample is drawn from the mutants still to judge; the reviewed equivalents are all
+		// recorded (not run) whatever the sample.
+		var pool, eq []*Mutant
+		for _, m := range ms {
+			if _, ok := equivalent[m.ID]; ok {
+				eq = append(eq, m)
+			} else {
+				pool = append(pool, m)
+			}
+		}
+		ms = append(eq, Sample(pool, opts.Sample, must...)...)
 	}
 	var runnable []*Mutant
 	for _, m := range ms {
