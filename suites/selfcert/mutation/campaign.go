@@ -93,27 +93,11 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 	ms, equivalent, stale := opts.Reviewed.Apply(all)
 	c := &Campaign{Schema: "chanconf-mutation/1", Date: opts.Now().UTC(), Commit: commitOf(opts.Toolchain), Dirs: dirs,
 		Sample: opts.Sample, Generated: len(ms), StaleEquivalents: stale}
-	var must []*Mutant
-	if opts.Must != nil {
-		must = opts.Must(ms)
+	if ms, err = selectMutants(ms, equivalent, opts); err != nil {
+		return nil, err
 	}
 	if len(opts.IDs) > 0 {
-		if ms, err = only(ms, opts.IDs); err != nil {
-			return nil, err
-		}
 		equivalent = nil // asked for by ID: run even a reviewed equivalent, to check it
-	} else {
-		// The sample is drawn from the mutants still to judge; the reviewed equivalents are all
-		// recorded (not run) whatever the sample.
-		var pool, eq []*Mutant
-		for _, m := range ms {
-			if _, ok := equivalent[m.ID]; ok {
-				eq = append(eq, m)
-			} else {
-				pool = append(pool, m)
-			}
-		}
-		ms = append(eq, Sample(pool, opts.Sample, must...)...)
 	}
 	var runnable []*Mutant
 	for _, m := range ms {
@@ -157,6 +141,28 @@ func Run(ctx context.Context, opts Options) (*Campaign, error) {
 	}
 	c.finish()
 	return c, nil
+}
+
+// selectMutants picks the mutants of the campaign: those named by opts.IDs, or a sample
+// drawn from the mutants still to judge, with every reviewed equivalent recorded (not run)
+// whatever the sample.
+func selectMutants(ms []*Mutant, equivalent map[string]string, opts Options) ([]*Mutant, error) {
+	if len(opts.IDs) > 0 {
+		return only(ms, opts.IDs)
+	}
+	var must []*Mutant
+	if opts.Must != nil {
+		must = opts.Must(ms)
+	}
+	var pool, eq []*Mutant
+	for _, m := range ms {
+		if _, ok := equivalent[m.ID]; ok {
+			eq = append(eq, m)
+		} else {
+			pool = append(pool, m)
+		}
+	}
+	return append(eq, Sample(pool, opts.Sample, must...)...), nil
 }
 
 // only keeps the mutants named by ids.
