@@ -59,9 +59,10 @@ func (j *judge) block() {
 	}
 	for _, i := range own {
 		c := &j.checks[i]
-		if cause.bodyOnly && !slices.Contains(bodyChecks(), c.Name) || c.Clause != "" {
+		if cause.bodyOnly && !slices.Contains(bodyChecks(), c.Name) || c.Clause != "" && c.Name != "masked" {
 			// A failed rule check of the case's own clause (a refusal without signature in a
-			// case of the signature rule) is the case's failure whatever else happened.
+			// case of the signature rule) is the case's failure whatever else happened; but a
+			// refusal where a masked datum was expected says nothing about masks.
 			continue
 		}
 		c.Outcome = reports.NotChecked
@@ -151,7 +152,7 @@ func (j *judge) unjudgeMasks(cause blockCause) {
 	}
 	kept := j.r.hits[:0]
 	for _, h := range j.r.hits {
-		if h.exchange == j.xid && h.check.Name == "masked" {
+		if h.exchange == j.xid && h.check.Name == "masked" && h.broken {
 			continue
 		}
 		kept = append(kept, h)

@@ -43,6 +43,10 @@ type Options struct {
 	Seed, RepeatSeed int64
 	// Keys is the test key material (default keys.Load(), loaded once).
 	Keys *keys.Set
+	// Attribution runs each fault against every case of the pack but the sleeping ones
+	// (faultRunCases) instead of only the cases tracing to it, so that the attribution precision
+	// can be measured (and is required: PrecisionProblems); about ten times the work.
+	Attribution bool
 	// Progress receives one line per finished run ("fault NAME: killed by ..."); nil discards.
 	Progress io.Writer
 }
@@ -76,6 +80,13 @@ type FaultResult struct {
 	Verdict reports.Verdict
 	// Failing are the focused cases that FAILed; Errored those that ERRORed (diagnostics).
 	Failing, Errored []string
+	// Ran are the cases the fault run executed (faultRunCases); AllFailing every one of them
+	// that FAILed, focused or not, for the attribution precision.
+	Ran        []string
+	AllFailing []FailedCase
+	// Report is the fault run's report without its exchanges (for the SARIF and console
+	// checks of the tests).
+	Report *reports.Report
 	// Killed is true when the verdict is NONCONFORMANT and at least one focused case failed.
 	Killed bool
 	// Err is a problem running the fault (the channel did not start, the run broke).
@@ -274,7 +285,11 @@ func runFault(ctx context.Context, opts Options, f refchannel.Fault) FaultResult
 		return fr
 	}
 	start := time.Now()
-	rep, err := RunReference(ctx, RunOptions{Pack: opts.Pack, Faults: []string{f.Name}, Focus: FocusPattern(fr.Cases),
+	fr.Ran = fr.Cases
+	if opts.Attribution {
+		fr.Ran = faultRunCases(opts.Pack, fr.Cases)
+	}
+	rep, err := RunReference(ctx, RunOptions{Pack: opts.Pack, Faults: []string{f.Name}, Focus: FocusPattern(fr.Ran),
 		Concurrency: opts.Concurrency, Seed: opts.Seed, RunID: "selfcert-" + f.Name, Keys: opts.Keys})
 	fr.Duration = time.Since(start)
 	if err != nil {
@@ -305,6 +320,10 @@ func judgeFault(fr *FaultResult, rep *reports.Report) {
 		}
 	}
 	fr.Killed = rep.Verdict == reports.Nonconformant && len(fr.Failing) > 0
+	fr.AllFailing = failedCases(rep)
+	lean := *rep
+	lean.Exchanges = nil
+	fr.Report = &lean
 }
 
 // summary is one line about a fault result.
@@ -315,7 +334,7 @@ func (fr FaultResult) summary() string {
 	case fr.Killed:
 		return fmt.Sprintf("killed by %s", strings.Join(fr.Failing, ", "))
 	}
-	s := fmt.Sprintf("verdict %s, no focused case failed (ran %s)", fr.Verdict, strings.Join(fr.Cases, ", "))
+	s := fmt.Sprintf("verdict %s, no case tracing to the fault failed (tracing: %s)", fr.Verdict, strings.Join(fr.Cases, ", "))
 	if len(fr.Errored) > 0 {
 		s += "; errored: " + strings.Join(fr.Errored, ", ")
 	}
