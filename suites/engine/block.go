@@ -28,8 +28,8 @@ type blockCause struct {
 	// bodyOnly limits the block to the expectations on the body (the status and headers of a
 	// refusal without error body can still be judged).
 	bodyOnly bool
-	// goOn lets the next steps run: a provoking step (Step.Clauses) that did not get its
-	// answer leaves the rest of the case meaningful.
+	// goOn lets the next steps run: a provoking step (Step.Clauses, no captures) that did not
+	// get its answer leaves the rest of the case meaningful.
 	goOn bool
 }
 
@@ -99,7 +99,10 @@ func (j *judge) ownFailures() []int {
 func (j *judge) blockCause(own []int) (blockCause, bool) {
 	caseHas := func(id string) bool { return slices.Contains(j.r.c.Clauses, id) }
 	if sc := j.step.Clauses; len(sc) > 0 && !slices.ContainsFunc(sc, caseHas) {
-		return blockCause{clauses: sc, goOn: true, why: "the step relies on " + strings.Join(sc, ", ") + ", which the channel did not keep"}, true
+		// A step whose captures later steps need (a set-up step) ends the case; a provoking
+		// step without captures lets it go on.
+		return blockCause{clauses: sc, goOn: len(j.step.Capture) == 0,
+			why: "the step relies on " + strings.Join(sc, ", ") + ", which the channel did not keep"}, true
 	}
 	rules := j.r.e.opts.Pack.Manifest.Rules
 	if code, ok := j.anyErrorCode(); ok && j.signedCorrectly() {
