@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chanconf/chanconf/reports"
+	"github.com/chanconf/chanconf/specs"
 )
 
 // Blocking: a case whose step could not be judged because the channel broke another clause the
@@ -175,4 +176,27 @@ func (j *judge) unjudgeExprs(cause blockCause) {
 		}
 	}
 	j.err = nil
+}
+
+// blockProbe applies the first cause above to a probe step: a probe step naming clauses none of
+// which is the case's (a run-wide scan judged by another clause's cases) whose checks failed is
+// not judged, blamed on those clauses; the case goes on.
+func (r *caseRun) blockProbe(i int, step *specs.Step, checks []reports.Check) {
+	sc := step.Clauses
+	if len(sc) == 0 || slices.ContainsFunc(sc, func(id string) bool { return slices.Contains(r.c.Clauses, id) }) {
+		return
+	}
+	why := "the step relies on " + strings.Join(sc, ", ") + ", which the channel did not keep"
+	blocked := 0
+	for k := range checks {
+		if c := &checks[k]; c.Outcome == reports.Failed && c.Clause == "" {
+			c.Outcome = reports.NotChecked
+			c.Detail = strings.TrimSuffix("not judged: "+why+"; "+c.Detail, "; ")
+			c.Clause = strings.Join(sc, ", ")
+			blocked++
+		}
+	}
+	if blocked > 0 && r.blocked == "" {
+		r.blocked = fmt.Sprintf("not judged: %s: %s [%s]; the cases of that clause judge it", stepLabel(i, step), why, strings.Join(sc, ", "))
+	}
 }

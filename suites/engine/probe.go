@@ -40,6 +40,7 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 	res.Checks = append(res.Checks, r.probeChecks...)
 	r.probeChecks = nil
 	r.mu.Unlock()
+	from := len(r.checks)
 	for _, c := range res.Checks {
 		if c.Step == 0 {
 			c.Step, c.StepName = i+1, step.Name
@@ -49,6 +50,7 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 		}
 		r.checks = append(r.checks, c)
 	}
+	r.blockProbe(i, step, r.checks[from:])
 	var fault *ChannelFault
 	if errors.As(err, &fault) {
 		r.checks = append(r.checks, answerCheck(i, step.Name, fault))
