@@ -123,3 +123,41 @@ func TestConcurrentCases(t *testing.T) {
 		t.Errorf("%d exchanges, want 32", n)
 	}
 }
+
+// failingProbe reports one failed check, as a run-wide scan that found a breach elsewhere.
+type failingProbe struct{}
+
+func (failingProbe) Validate(*yaml.Node) error { return nil }
+
+func (failingProbe) Run(context.Context, ProbeEnv, *yaml.Node) (ProbeResult, error) {
+	return ProbeResult{Checks: []reports.Check{{Name: "scan", Outcome: reports.Failed, Expected: "none", Actual: "one"}}}, nil
+}
+
+// TestProbeStepClauses: a probe step naming clauses none of which is the case's is not judged
+// when it fails (SKIP blamed on those clauses, never PASS); naming one of the case's, or none,
+// it fails the case.
+func TestProbeStepClauses(t *testing.T) {
+	s := newStub(t)
+	e := newExec(t, s, func(o *Options) { o.Probes = map[string]Probe{"scan": failingProbe{}} })
+	for _, tc := range []struct {
+		name    string
+		clauses []string
+		want    reports.State
+	}{
+		{"another clause", []string{"T-9.9"}, reports.Skip},
+		{"the case's clause", []string{"T-9.9", "T-1.1"}, reports.Fail},
+		{"no clause", nil, reports.Fail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := run(t, e, oneCase("PRB-C", specs.Step{Name: "scan", Clauses: tc.clauses, Probe: &specs.ProbeCall{Name: "scan"}}))
+			if o.State != tc.want || o.NotApplicable {
+				t.Fatalf("%s (not applicable %v): %s", o.State, o.NotApplicable, o.Message)
+			}
+			c := checksNamed(o, "scan")
+			if tc.want == reports.Skip && (!strings.HasPrefix(o.Message, "not judged:") || len(c) != 1 ||
+				c[0].Outcome != reports.NotChecked || c[0].Clause != "T-9.9") {
+				t.Errorf("%s; checks %+v", o.Message, c)
+			}
+		})
+	}
+}
