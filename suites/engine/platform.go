@@ -105,6 +105,10 @@ type ProbeEnv struct {
 	Case CaseEnv
 	// Exchanges returns every exchange recorded in the run so far (for run-wide scans).
 	Exchanges func() []reports.Exchange
+	// SignatureClause is the clause of the response signature (the pack's rules.signature;
+	// empty when the pack names none): a probe relying on a validly signed answer that did not
+	// get one leaves its check not judged under it.
+	SignatureClause string
 }
 
 // Response is a received response with its body read (capped).
@@ -113,6 +117,11 @@ type Response struct {
 	Header    http.Header
 	Body      []byte
 	Truncated bool
+	// Cut names the clause of the standard's response limit when the body went past it in a
+	// case that does not test that limit: nothing on this answer is the case's to judge (the
+	// engine already ends the case not judged; a probe marks its checks on it not-checked
+	// under this clause rather than judging its own clause on it).
+	Cut string
 	// Nonce is the request nonce the response answers (for signature checks).
 	Nonce string
 }

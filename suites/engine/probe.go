@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/chanconf/chanconf/reports"
@@ -27,10 +28,11 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 	}
 	var n atomic.Int64
 	env := ProbeEnv{
-		BaseURL:   r.e.opts.BaseURL,
-		TLS:       r.e.opts.TLS,
-		Case:      r.env,
-		Exchanges: r.e.Exchanges,
+		BaseURL:         r.e.opts.BaseURL,
+		TLS:             r.e.opts.TLS,
+		Case:            r.env,
+		Exchanges:       r.e.Exchanges,
+		SignatureClause: r.e.opts.Pack.Manifest.Rules.Signature,
 		Do: func(ctx context.Context, req *http.Request, body []byte, opt SignOptions) (*Response, error) {
 			return r.probeDo(ctx, r.exchangeID(i, int(n.Add(1))), i+1, req, body, opt)
 		},
@@ -49,6 +51,7 @@ func (r *caseRun) runProbe(ctx context.Context, i int, step *specs.Step) bool {
 			c.Name = "probe"
 		}
 		r.checks = append(r.checks, c)
+		r.notJudged(i, step, c)
 	}
 	r.blockProbe(i, step, r.checks[from:])
 	var fault *ChannelFault
@@ -89,13 +92,7 @@ func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Re
 	if err != nil {
 		return nil, err
 	}
-	if l := r.e.opts.Pack.Manifest.ResponseLimit; l != nil && rc.truncated && int64(len(rc.Raw)) >= l.BodyBytes {
-		r.mu.Lock()
-		r.probeChecks = append(r.probeChecks, reports.Check{Name: "response size", Step: step, Outcome: reports.Failed,
-			Expected: fmt.Sprintf("a body of at most %d bytes (%s)", l.BodyBytes, l.Clause), Actual: fmt.Sprintf("more than %d bytes", len(rc.Raw)),
-			Detail: "answer to the probe's " + req.Method + " " + req.URL.Path})
-		r.mu.Unlock()
-	}
+	cut := r.overLimit(id, step, req, rc)
 	// Plain-HTTP answers on the TLS port (CAI-1.4 allows a bare 400 there) are not API bodies.
 	if c, clause, ok := r.mediaType(rc); ok && c.Outcome == reports.Failed && req.URL.Scheme == "https" {
 		c.Step, c.Clause, c.Detail = step, clause, "answer to the probe's "+req.Method+" "+req.URL.Path
@@ -107,5 +104,45 @@ func (r *caseRun) probeDo(ctx context.Context, id string, step int, req *http.Re
 		r.hits = append(r.hits, ruleHit{clause: clause, exchange: id, check: c, broken: true})
 		r.mu.Unlock()
 	}
-	return &Response{Status: rc.status, Header: rc.header, Body: rc.Raw, Truncated: rc.truncated, Nonce: nonce}, nil
+	return &Response{Status: rc.status, Header: rc.header, Body: rc.Raw, Truncated: rc.truncated, Cut: cut, Nonce: nonce}, nil
+}
+
+// overLimit judges the size of a probe's answer like a step's (judge.size): past the standard's
+// limit it is that clause's breach, the case's failure only in a case of that clause. In any
+// other case the breach is observed for the clause's owner case and the case ends not judged:
+// a probe must not judge its own clause on a cut answer. It returns the clause in that case.
+func (r *caseRun) overLimit(id string, step int, req *http.Request, rc *received) string {
+	l := r.e.opts.Pack.Manifest.ResponseLimit
+	if l == nil || !rc.truncated || int64(len(rc.Raw)) < l.BodyBytes {
+		return ""
+	}
+	c := reports.Check{Name: "response size", Step: step, Outcome: reports.Failed, Clause: l.Clause,
+		Expected: fmt.Sprintf("a body of at most %d bytes (%s)", l.BodyBytes, l.Clause), Actual: fmt.Sprintf("more than %d bytes", len(rc.Raw)),
+		Detail: "answer to the probe's " + req.Method + " " + req.URL.Path}
+	owned := slices.Contains(r.c.Clauses, l.Clause)
+	if !owned {
+		c.Outcome = reports.Observed
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.probeChecks = append(r.probeChecks, c)
+	r.hits = append(r.hits, ruleHit{clause: l.Clause, exchange: id, check: c, broken: true})
+	if owned {
+		return ""
+	}
+	if r.blocked == "" {
+		r.blocked = fmt.Sprintf("not judged: step %d: the probe's answer to %s %s is larger than the standard allows [%s]; the cases of that clause judge it",
+			step, req.Method, req.URL.Path, l.Clause)
+	}
+	return l.Clause
+}
+
+// notJudged: a probe check left not-checked under another clause (the probe met that clause's
+// breach first, such as an unsigned answer where it verifies the certificate's key) ends the case
+// not judged, blamed on that clause, never PASS.
+func (r *caseRun) notJudged(i int, step *specs.Step, c reports.Check) {
+	if c.Outcome != reports.NotChecked || c.Clause == "" || slices.Contains(r.c.Clauses, c.Clause) || r.blocked != "" {
+		return
+	}
+	r.blocked = fmt.Sprintf("not judged: %s: %s [%s]; the cases of that clause judge it", stepLabel(i, step), strings.TrimPrefix(c.Detail, "not judged: "), c.Clause)
 }

@@ -161,3 +161,43 @@ func TestProbeStepClauses(t *testing.T) {
 		})
 	}
 }
+
+// cutProbe reads the oversized answer of /big and judges its own (passing) check on it.
+type cutProbe struct{ cut string }
+
+func (*cutProbe) Validate(*yaml.Node) error { return nil }
+
+func (p *cutProbe) Run(ctx context.Context, env ProbeEnv, _ *yaml.Node) (ProbeResult, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, env.BaseURL.String()+"/big", nil)
+	resp, err := env.Do(ctx, req, nil, SignOptions{Mode: "none"})
+	if err != nil {
+		return ProbeResult{}, err
+	}
+	p.cut = resp.Cut
+	return ProbeResult{Checks: []reports.Check{{Name: "probe", Outcome: reports.Passed, Expected: "x", Actual: "x"}}}, nil
+}
+
+// TestProbeAnswerPastLimit: a probe's answer past the standard's response limit fails only a
+// case of the limit's clause; any other case ends not judged (SKIP, never PASS), blamed on it,
+// with the breach observed for the clause's owner and the response marked cut for the probe.
+func TestProbeAnswerPastLimit(t *testing.T) {
+	s := newStub(t)
+	p := &cutProbe{}
+	e := newExec(t, s, func(o *Options) {
+		o.MaxBodyBytes = 100
+		o.Pack.Manifest.ResponseLimit = &specs.ResponseLimit{BodyBytes: 100, Clause: "T-11.7"}
+		o.Probes = map[string]Probe{"cut": p}
+	})
+	o := run(t, e, oneCase("CUT-1", specs.Step{Name: "cut", Probe: &specs.ProbeCall{Name: "cut"}}))
+	c := checksNamed(o, "response size")
+	if o.State != reports.Skip || !strings.Contains(o.Message, "not judged") || !strings.Contains(o.Message, "T-11.7") ||
+		len(c) != 1 || c[0].Outcome != reports.Observed || c[0].Clause != "T-11.7" || p.cut != "T-11.7" {
+		t.Fatalf("a cut probe answer in a case of another clause: %s %q %+v cut %q", o.State, o.Message, c, p.cut)
+	}
+	owner := oneCase("CUT-2", specs.Step{Name: "cut", Probe: &specs.ProbeCall{Name: "cut"}})
+	owner.Clauses = []string{"T-11.7"}
+	o = run(t, e, owner)
+	if c = checksNamed(o, "response size"); o.State != reports.Fail || len(c) != 1 || c[0].Outcome != reports.Failed || p.cut != "" {
+		t.Fatalf("a cut probe answer in a case of the limit's clause: %s %q %+v cut %q", o.State, o.Message, c, p.cut)
+	}
+}

@@ -187,6 +187,11 @@ func (pr certificateProbe) liveCheck(ctx context.Context, env engine.ProbeEnv) (
 	if err != nil {
 		actual = err.Error()
 	}
-	return check(err == nil, "the certificate's key verifies the channel's response signature (CAI-2.7, signer ID "+pr.p.decl.ChannelNo+")",
-		actual, "signed GET "+u.Path+" without a session"), nil
+	c := check(err == nil, "the certificate's key verifies the channel's response signature (CAI-2.7, signer ID "+pr.p.decl.ChannelNo+")",
+		actual, "signed GET "+u.Path+" without a session")
+	if sc := env.SignatureClause; err != nil && sc != "" && !errors.Is(err, ErrOtherKey) {
+		c.Outcome, c.Clause = reports.NotChecked, sc
+		c.Detail = "not judged: the response is not validly signed (" + sc + "), so whether the certificate's key verifies it cannot be told; " + c.Detail
+	}
+	return c, nil
 }

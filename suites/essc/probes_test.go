@@ -158,6 +158,10 @@ func TestChannelCertificateProbe(t *testing.T) {
 		{"expired", string(expiredPEM), string(ks.PEM.RARoot), ks.Channel, keys.ReferenceChannelNo, []int{0, 1}},
 		{"channel signs with another key", string(ks.PEM.ChannelCert), string(ks.PEM.RARoot), ks.Attacker, keys.ReferenceChannelNo, []int{3}},
 		{"channel signs with default ID", string(ks.PEM.ChannelCert), string(ks.PEM.RARoot), ks.Channel, cai.DefaultSignerID, []int{3}},
+		// With the pack's signature clause known, a response not validly signed (CAI-2.6) leaves
+		// the key check not judged under it; another key stays the certificate's failure.
+		{"default ID, signature clause known", string(ks.PEM.ChannelCert), string(ks.PEM.RARoot), ks.Channel, cai.DefaultSignerID, nil},
+		{"another key, signature clause known", string(ks.PEM.ChannelCert), string(ks.PEM.RARoot), ks.Attacker, keys.ReferenceChannelNo, []int{3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,9 +173,17 @@ func TestChannelCertificateProbe(t *testing.T) {
 			}
 			c, _ := p.NewCase(engine.CaseInfo{RunID: "r", CaseID: "SEC-CERT-001"})
 			srv := signingChannel(t, tt.signer, tt.id)
-			res, err := p.Probes()["channel-certificate"].Run(context.Background(), probeEnv(t, srv, c), nil)
+			env := probeEnv(t, srv, c)
+			known := strings.HasSuffix(tt.name, "signature clause known")
+			if known {
+				env.SignatureClause = "CAI-2.6"
+			}
+			res, err := p.Probes()["channel-certificate"].Run(context.Background(), env, nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if live := res.Checks[len(res.Checks)-1]; known && tt.failed == nil && (live.Outcome != reports.NotChecked || live.Clause != "CAI-2.6") {
+				t.Fatalf("live check on a default-ID signature: %+v, want not-checked under CAI-2.6", live)
 			}
 			if len(res.Checks) != 4 {
 				t.Fatalf("%d checks, want 4: %+v", len(res.Checks), res.Checks)

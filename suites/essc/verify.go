@@ -22,6 +22,10 @@ var (
 	ErrNonceNotBound = errors.New("signature does not bind the request nonce")
 	// ErrDefaultSignerID: the signature verifies only with the SM2 default signer ID.
 	ErrDefaultSignerID = errors.New("signature verifies only with the default signer ID")
+	// ErrOtherKey: a well-formed signature, with a timestamp, that no known mistake explains
+	// (not the default signer ID, not an unbound nonce): the declared certificate's key is not
+	// the one the channel signs with (CAI-2.7), or the signed content differs.
+	ErrOtherKey = errors.New("no known signing mistake explains it")
 )
 
 // VerifyResponse implements engine.CaseEnv: the response must carry X-CAI-Timestamp and
@@ -72,6 +76,6 @@ func (p *Platform) diagnose(nonce string, status int, ts string, body []byte, si
 	case nonce != "" && cai.Verify(p.channelPub, cai.DefaultSignerID, withoutNonce, sig) == nil:
 		return fmt.Errorf("%w: %w and %w", ErrResponseSignature, ErrNonceNotBound, ErrDefaultSignerID)
 	}
-	return fmt.Errorf("%w with the declared certificate's key and signer ID %s over the canonical response (status %d, timestamp %s, request nonce %q, body SM3 %s)",
-		ErrResponseSignature, ch, status, ts, nonce, cai.SM3Hex(body))
+	return fmt.Errorf("%w with the declared certificate's key and signer ID %s over the canonical response (status %d, timestamp %s, request nonce %q, body SM3 %s; %w)",
+		ErrResponseSignature, ch, status, ts, nonce, cai.SM3Hex(body), ErrOtherKey)
 }

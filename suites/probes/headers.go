@@ -95,7 +95,7 @@ func (pr forbiddenHeaders) Run(ctx context.Context, env engine.ProbeEnv, with *y
 			return res, fmt.Errorf("%s: %w", NameForbiddenHeaders, err)
 		}
 		for _, r := range rules {
-			res.Checks = append(res.Checks, ruleCheck(s, resp, r))
+			res.Checks = append(res.Checks, onCut(resp, ruleCheck(s, resp, r)))
 		}
 	}
 	return res, nil

@@ -100,7 +100,7 @@ func (pr hsts) Run(ctx context.Context, env engine.ProbeEnv, with *yaml.Node) (e
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", NameHSTS, err)
 		}
-		res.Checks = append(res.Checks, hstsCheck(s, resp, p.MinMaxAge))
+		res.Checks = append(res.Checks, onCut(resp, hstsCheck(s, resp, p.MinMaxAge)))
 	}
 	return res, nil
 }
@@ -172,4 +172,16 @@ func maxAge(value string) (int64, bool) {
 		age, found = n, true
 	}
 	return age, found
+}
+
+// onCut leaves a check on an answer cut past the standard's response limit not judged, blamed
+// on the limit's clause (as the engine's blocking does for a step): that answer is the limit's
+// breach, and the probe's own clause is not judged on it.
+func onCut(resp *engine.Response, c reports.Check) reports.Check {
+	if resp.Cut == "" {
+		return c
+	}
+	c.Outcome, c.Clause = reports.NotChecked, resp.Cut
+	c.Detail = strings.TrimSuffix("not judged: the body is larger than the standard allows; "+c.Detail, "; ")
+	return c
 }
