@@ -150,10 +150,16 @@ func TestQRVerifyAndFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	extra, err := cai.EncodeQRJSON(ks.Channel, "1000000001", []byte(`{"v":1,"ch":"1000000001","cid":"c1","qid":"q1","iat":1750000000000,"exp":1750000005000,"idNo":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, code, want string
 	}{
 		{"channel key and channel number", good, "valid"},
+		// The signature is CAI-6.3's; the extra member is CAI-6.6's, judged by QRFields.
+		{"extra payload member, signed correctly", extra, "valid"},
 		{"default signer ID", defaultID, "invalid: signed with the default signer ID instead of the channel number"},
 		{"another key", otherKey, "invalid: "},
 		{"not a code", "hello", "invalid: "},
@@ -168,6 +174,9 @@ func TestQRVerifyAndFields(t *testing.T) {
 	}
 	if f, err := QRFields(good); err != nil || f != "ch,cid,exp,iat,qid,v" {
 		t.Errorf("QRFields = %q, %v", f, err)
+	}
+	if f, err := QRFields(extra); err != nil || f != "ch,cid,exp,iat,idNo,qid,v" {
+		t.Errorf("QRFields of a payload with an extra member = %q, %v", f, err)
 	}
 	if _, err := QRFields("hello"); err == nil {
 		t.Error("QRFields accepted a non-code")
