@@ -16,17 +16,7 @@ func CheckFaults(names []string) error {
 	for _, f := range refchannel.Faults() {
 		known = append(known, f.Name)
 	}
-	var unknown []string
-	for _, n := range names {
-		if !slices.Contains(known, n) {
-			unknown = append(unknown, fmt.Sprintf("%q", n))
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	return Usagef("unknown fault %s; known faults: %s (see `chanconf faults`)",
-		strings.Join(unknown, ", "), strings.Join(known, ", "))
+	return checkSwitches("fault", "faults", names, known)
 }
 
 // CheckVariants refuses reference-channel variant names that do not exist, listing the known
@@ -36,6 +26,12 @@ func CheckVariants(names []string) error {
 	for _, v := range refchannel.Variants() {
 		known = append(known, v.Name)
 	}
+	return checkSwitches("variant", "variants", names, known)
+}
+
+// checkSwitches is the shared refusal of CheckFaults and CheckVariants: every name not in known,
+// quoted, then the known names and the command that lists them.
+func checkSwitches(kind, command string, names, known []string) error {
 	var unknown []string
 	for _, n := range names {
 		if !slices.Contains(known, n) {
@@ -45,6 +41,6 @@ func CheckVariants(names []string) error {
 	if len(unknown) == 0 {
 		return nil
 	}
-	return Usagef("unknown variant %s; known variants: %s (see `chanconf variants`)",
-		strings.Join(unknown, ", "), strings.Join(known, ", "))
+	return Usagef("unknown %s %s; known %s: %s (see `chanconf %s`)",
+		kind, strings.Join(unknown, ", "), command, strings.Join(known, ", "), command)
 }
